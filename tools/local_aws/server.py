@@ -1,0 +1,48 @@
+"""Build and run the local AWS endpoint: moto's server app, our Lattice backend, our middleware."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+from werkzeug.serving import make_server
+
+from local_aws.middleware import LocalAWSMiddleware
+
+
+def install_backends() -> None:
+    """Put our VPC Lattice backend in place of moto's before moto builds its per-service apps."""
+    import moto.vpclattice
+
+    from local_aws.lattice import lattice_backends
+
+    moto.vpclattice.vpclattice_backends = lattice_backends
+
+
+def create_app(request_log_path: str | None = None) -> LocalAWSMiddleware:
+    # The reference caller role attaches an AWS managed policy: moto loads them only when asked.
+    os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+    install_backends()
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+    return LocalAWSMiddleware(DomainDispatcherApplication(create_backend_app), request_log_path)
+
+
+def serve(port: int = 0, request_log_path: str | None = None, verbose: bool = False) -> None:
+    """Serve on 127.0.0.1 until killed; the endpoint URL is the first line on stdout."""
+    from moto.moto_server.werkzeug_app import MotoRequestHandler
+
+    if not verbose:  # the request log is ours; werkzeug's access lines are only noise on stderr
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+    server = make_server("127.0.0.1", port, create_app(request_log_path), threaded=True,
+                         request_handler=MotoRequestHandler)
+    print(f"http://127.0.0.1:{server.server_port}", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        sys.stdout.flush()
