@@ -15,6 +15,8 @@ from botocore.model import OperationModel, Shape
 from local_aws.lattice.exceptions import ValidationException
 
 
+# Lattice's patterns are written to match a whole value (leading lookaheads, no anchors),
+# and the service applies them that way: 'Upper' is rejected although '[a-z0-9-]+' is found in it.
 @cache
 def _compiled(pattern: str) -> re.Pattern:
     return re.compile(pattern)
@@ -67,7 +69,7 @@ def _string_errors(shape: Shape, value, path: str) -> list[dict]:
     if shape.enum and value not in shape.enum:
         errors.append({"name": path, "message": f"Member must satisfy enum value set: [{', '.join(shape.enum)}]"})
     pattern = shape.metadata.get("pattern")
-    if pattern and not _compiled(pattern).search(value):
+    if pattern and not _compiled(pattern).fullmatch(value):
         errors.append({"name": path, "message": f"Member must satisfy regular expression pattern: {pattern}"})
     return errors
 
