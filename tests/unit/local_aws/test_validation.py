@@ -35,7 +35,7 @@ def test_enum_is_enforced():
 def test_nested_members_are_named_with_their_path():
     params = {
         "serviceIdentifier": "svc-0123456789abcdef0",
-        "name": "listener-one",
+        "name": "web-https",
         "protocol": "HTTP",
         "defaultAction": {"forward": {"targetGroups": [{"targetGroupIdentifier": "tg-0123456789abcdef0", "weight": 1000}]}},
     }
