@@ -18,7 +18,6 @@ import threading
 import time
 import urllib.error
 import urllib.request
-import uuid
 from pathlib import Path
 
 import boto3
@@ -28,7 +27,8 @@ from botocore.config import Config
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from shapes import ResponseValidator  # noqa: E402
+from factory import Lattice
+from shapes import ResponseValidator
 
 REPO = HERE.parents[1]
 LAUNCHER = REPO / "tools" / "local-aws"
@@ -230,6 +230,8 @@ def make_client(endpoint_url: str, service: str, *, retries: int | None = None, 
                 validate_responses: bool = True):
     cfg = {"region_name": REGION, "proxies": NO_PROXIES, "parameter_validation": validate_params,
            "connect_timeout": 10, "read_timeout": 60}
+    if service == "s3":
+        cfg["s3"] = {"addressing_style": "path"}
     if retries is not None:
         cfg["retries"] = {"total_max_attempts": retries + 1, "mode": "standard"}
     client = boto3.session.Session().client(
@@ -289,30 +291,22 @@ def logs(endpoint_url):
 
 
 @pytest.fixture(scope="session")
+def s3(endpoint_url):
+    return make_client(endpoint_url, "s3")
+
+
+@pytest.fixture
+def make(lattice, ec2, logs, s3) -> Lattice:
+    """Builders for Lattice resources through the validating client."""
+    return Lattice(lattice, ec2, logs, s3)
+
+
+@pytest.fixture(scope="session")
 def validator() -> ResponseValidator:
     return VALIDATOR
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def unique(prefix: str = "t") -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
-
-
-@pytest.fixture
-def vpc(ec2):
-    """A fresh VPC id from moto's EC2."""
-    def make(cidr: str = "10.0.0.0/16") -> str:
-        return ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
-    return make
-
-
-@pytest.fixture
-def security_group(ec2):
-    def make(vpc_id: str) -> str:
-        return ec2.create_security_group(GroupName=unique("sg"), Description="test", VpcId=vpc_id)["GroupId"]
-    return make
 
 
 def pytest_collection_modifyitems(session, config, items):

@@ -202,12 +202,10 @@ def _raw(shape: Shape, value, path: str, errors: list[str], extra_keys: frozense
         if fmt == "iso8601":
             if not isinstance(value, str) or not _ISO8601.match(value):
                 errors.append(f"raw {path}: timestamp {value!r} is not ISO 8601 as {shape.name} requires")
-        elif fmt == "unixTimestamp":
-            if not isinstance(value, (int, float)) or isinstance(value, bool):
-                errors.append(f"raw {path}: timestamp {value!r} is not epoch seconds as {shape.name} requires")
-    elif t in ("float", "double"):
-        if not isinstance(value, (int, float)) or isinstance(value, bool):
-            errors.append(f"raw {_type_error(path, shape, value)}")
+        elif fmt == "unixTimestamp" and (not isinstance(value, (int, float)) or isinstance(value, bool)):
+            errors.append(f"raw {path}: timestamp {value!r} is not epoch seconds as {shape.name} requires")
+    elif t in ("float", "double") and (not isinstance(value, (int, float)) or isinstance(value, bool)):
+        errors.append(f"raw {_type_error(path, shape, value)}")
 
 
 def check_error(operation_model: OperationModel, parsed: dict) -> list[str]:

@@ -14,7 +14,7 @@ from shapes import ResponseValidator, ShapeMismatch, check_error, check_parsed, 
 pytestmark = pytest.mark.no_endpoint
 
 MODEL = botocore.session.get_session().get_service_model("vpc-lattice")
-NOW = datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)
+NOW = datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)
 ALS_ARN = "arn:aws:vpc-lattice:us-east-1:123456789012:accesslogsubscription/als-0123456789abcdef0"
 SVC_ARN = "arn:aws:vpc-lattice:us-east-1:123456789012:service/svc-0123456789abcdef0"
 DEST_ARN = "arn:aws:logs:us-east-1:123456789012:log-group:my-logs"
