@@ -1,0 +1,196 @@
+# Copyright: Contributors to the lattice.mesh project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Shared support for the Amazon VPC Lattice modules of lattice.mesh.
+
+This is the one module_utils file modules import from; the implementation lives in the private
+``_vpc_lattice`` package and may move around freely.
+
+A module typically does::
+
+    from ansible_collections.lattice.mesh.plugins.module_utils.vpc_lattice import AnsibleLatticeError
+    from ansible_collections.lattice.mesh.plugins.module_utils.vpc_lattice import lattice_client
+    ...
+    client = lattice_client(module)           # one client, calls retried (throttling, 5xx)
+    try:
+        current = find_resource(client, "service", module.params["name"])
+        ...
+    except AnsibleLatticeError as e:
+        module.fail_json_aws_error(e)         # errors are handled once, here
+
+Building blocks:
+
+- identifiers: ``KINDS`` (one ResourceKind per resource type: labels, ID prefixes, ARN types, Get/List
+  names), ``validate_name`` (run before any AWS call), ``classify_identifier``/``resource_id``/
+  ``parse_lattice_arn``/``same_resource`` (compare by ID, never an ID with an ARN).
+- resources: ``get_resource``, ``find_resource`` (name, ID or ARN), ``list_resources``,
+  ``describe_resource`` (find + tags), ``read_back`` (by ID after a write), ``get_tags_when_visible``,
+  ``create_resource`` (clientToken), ``update_resource``,
+  ``delete_resource`` (NotFound = already gone; conflicts explained or waited out),
+  ``association_blockers``/``status_blocker`` to explain conflicts.
+- waiters: ``wait_for_resource`` (the only polling loop: status, visibility or absence; fails on
+  ``*_FAILED`` with AWS's reason), ``call_with_conflict_wait``, ``Blocker``, ``format_blockers``.
+- tags: ``validate_tags``, ``tag_changes``/``apply_tag_changes`` (compare_aws_tags semantics),
+  ``get_tags``, ``ensure_tags`` (no call in check mode), ``tags_to_api``.
+- normalize: ``normalize_resource`` (snake_case result with tags), ``changed_fields``,
+  ``immutable_changes``, ``merge_dicts``, ``values_equal``, ``policy_documents_equal``.
+"""
+
+from ._vpc_lattice.common import (
+    CONFLICT,
+    NOT_FOUND,
+    RETRYABLE_ERROR_CODES,
+    AnsibleLatticeError,
+    LatticeConflictError,
+    LatticeResourceFailed,
+    LatticeWaitTimeout,
+    call,
+    error_code,
+    lattice_client,
+    lattice_retry,
+    lattice_retry_decorator,
+    new_client_token,
+    paginate,
+)
+from ._vpc_lattice.identifiers import (
+    KINDS,
+    ResourceKind,
+    any_resource_id,
+    classify_identifier,
+    get_kind,
+    identifier_params,
+    is_resource_arn,
+    is_resource_id,
+    kind_of_identifier,
+    parse_lattice_arn,
+    resource_id,
+    same_resource,
+    suggest_name,
+    validate_name,
+)
+from ._vpc_lattice.normalize import (
+    changed_fields,
+    describe_value,
+    immutable_changes,
+    merge_dicts,
+    normalize_resource,
+    policy_documents_equal,
+    values_equal,
+)
+from ._vpc_lattice.resources import (
+    association_blockers,
+    create_resource,
+    delete_resource,
+    describe_resource,
+    find_resource,
+    get_resource,
+    get_tags_when_visible,
+    list_resources,
+    read_back,
+    status_blocker,
+    update_resource,
+    wait_until_visible,
+)
+from ._vpc_lattice.service_networks import SERVICE_NETWORK_DEFAULTS, service_network_blockers
+from ._vpc_lattice.service_networks import with_defaults as service_network_with_defaults
+from ._vpc_lattice.tags import apply_tag_changes, ensure_tags, get_tags, tag_changes, tags_to_api, validate_tags
+from ._vpc_lattice.waiters import (
+    Blocker,
+    call_with_conflict_wait,
+    conflict_details,
+    failure_reason,
+    format_blockers,
+    status_in_progress,
+    wait_for_resource,
+)
+
+
+def fail_on_immutable_changes(kind, identifier, problems, option_names, how_to_replace=None):
+    """Raise AnsibleLatticeError for fields that cannot change in place (see ``immutable_changes``).
+
+    ``option_names`` maps API field names to module option names (``{"sharingConfig": "sharing_config"}``)
+    so the message names what the user wrote.
+    """
+    if not problems:
+        return
+    kind = get_kind(kind)
+    details = "; ".join(
+        f"{option_names.get(field, field)} is {describe_value(current)}, requested {describe_value(desired)}"
+        for field, current, desired in problems
+    )
+    fields = ", ".join(option_names.get(field, field) for field, dummy, dummy2 in problems)
+    how = how_to_replace or (
+        f"to change it, delete the {kind.label} (state: absent) and create it again with the new value,"
+        " or create a new one under another name"
+    )
+    raise AnsibleLatticeError(
+        message=f"{fields} of {kind.label} {identifier} cannot be changed once it is created ({details}); {how}"
+    )
+
+
+__all__ = [
+    "CONFLICT",
+    "KINDS",
+    "NOT_FOUND",
+    "RETRYABLE_ERROR_CODES",
+    "SERVICE_NETWORK_DEFAULTS",
+    "AnsibleLatticeError",
+    "Blocker",
+    "LatticeConflictError",
+    "LatticeResourceFailed",
+    "LatticeWaitTimeout",
+    "ResourceKind",
+    "any_resource_id",
+    "apply_tag_changes",
+    "association_blockers",
+    "call",
+    "call_with_conflict_wait",
+    "changed_fields",
+    "classify_identifier",
+    "conflict_details",
+    "create_resource",
+    "delete_resource",
+    "describe_resource",
+    "describe_value",
+    "ensure_tags",
+    "error_code",
+    "fail_on_immutable_changes",
+    "failure_reason",
+    "find_resource",
+    "format_blockers",
+    "get_kind",
+    "get_resource",
+    "get_tags",
+    "get_tags_when_visible",
+    "identifier_params",
+    "immutable_changes",
+    "is_resource_arn",
+    "is_resource_id",
+    "kind_of_identifier",
+    "lattice_client",
+    "lattice_retry",
+    "lattice_retry_decorator",
+    "list_resources",
+    "merge_dicts",
+    "new_client_token",
+    "normalize_resource",
+    "paginate",
+    "read_back",
+    "parse_lattice_arn",
+    "policy_documents_equal",
+    "resource_id",
+    "same_resource",
+    "service_network_blockers",
+    "service_network_with_defaults",
+    "status_blocker",
+    "status_in_progress",
+    "suggest_name",
+    "tag_changes",
+    "tags_to_api",
+    "update_resource",
+    "validate_name",
+    "validate_tags",
+    "values_equal",
+    "wait_for_resource",
+    "wait_until_visible",
+]
