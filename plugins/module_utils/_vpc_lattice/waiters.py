@@ -62,8 +62,8 @@ def wait_for_resource(
     delay=DEFAULT_DELAY,
     backoff=DEFAULT_BACKOFF,
     max_delay=DEFAULT_MAX_DELAY,
-    sleep=time.sleep,
-    clock=time.monotonic,
+    sleep=None,
+    clock=None,
 ):
     """Poll ``get_resource()`` (which returns the resource dict, or None when AWS answers NotFound).
 
@@ -76,7 +76,8 @@ def wait_for_resource(
     fails at once with AWS's ``failureCode``/``failureMessage``. Running out of ``timeout`` seconds
     raises LatticeWaitTimeout naming the last status. ``timeout=0`` polls once.
     """
-    delays = _Delays(clock, timeout, delay, backoff, max_delay)
+    sleep = sleep or time.sleep
+    delays = _Delays(clock or time.monotonic, timeout, delay, backoff, max_delay)
     targets = tuple(target_statuses or ())
     seen = False
     last_status = None
@@ -172,8 +173,8 @@ def call_with_conflict_wait(
     delay=DEFAULT_DELAY,
     backoff=DEFAULT_BACKOFF,
     max_delay=DEFAULT_MAX_DELAY,
-    sleep=time.sleep,
-    clock=time.monotonic,
+    sleep=None,
+    clock=None,
 ):
     """Run ``operation()``; on ConflictException ask ``describe_blockers()`` (a list of Blocker) why.
 
@@ -187,7 +188,8 @@ def call_with_conflict_wait(
     turns errors into AnsibleLatticeError). This function catches only ConflictException and is
     itself never wrapped by a retry decorator.
     """
-    delays = _Delays(clock, timeout, delay, backoff, max_delay)
+    sleep = sleep or time.sleep
+    delays = _Delays(clock or time.monotonic, timeout, delay, backoff, max_delay)
     unexplained = 0
     while True:
         try:
