@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: managed_prefix_list
 author:
-  - lattice.mesh maintainers
+  - lattice.mesh maintainers (@lattice-mesh)
 short_description: Look up the ID of an AWS-managed prefix list by name
 version_added: 0.1.0
 description:

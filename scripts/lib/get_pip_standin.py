@@ -27,7 +27,10 @@ def main(argv: list[str]) -> int:
     unwanted = [name for name, skip in (("setuptools", no_setuptools), ("wheel", no_wheel)) if skip]
     for name in unwanted:
         installed = subprocess.run(
-            [sys.executable, "-m", "pip", "show", "--quiet", name], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            [sys.executable, "-m", "pip", "show", "--quiet", name],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
         )
         if installed.returncode == 0:
             subprocess.run([sys.executable, "-m", "pip", "uninstall", "--quiet", "--yes", name], check=True)
