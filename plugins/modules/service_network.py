@@ -46,6 +46,8 @@ options:
       - How the service network may be shared with other accounts through AWS RAM.
       - Can only be set when the service network is created. Requesting a different value for an existing service
         network fails; to change it, delete the service network (O(state=absent)) and create it again.
+      - When not set at creation, sharing is enabled (service networks could always be shared before this setting
+        existed).
     type: dict
     suboptions:
       enabled:

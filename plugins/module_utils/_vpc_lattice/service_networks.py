@@ -3,13 +3,15 @@
 
 """Service-network specifics: what keeps one from being deleted, and what AWS leaves out of its answers."""
 
+from .common import AnsibleLatticeError
 from .normalize import merge_dicts
 from .resources import association_blockers
 
 KIND = "service_network"
 
-# GetServiceNetwork leaves sharingConfig out when sharing was never configured.
-SERVICE_NETWORK_DEFAULTS = {"authType": "NONE", "sharingConfig": {"enabled": False}}
+# What AWS means when GetServiceNetwork leaves a field out. Service networks could always be shared
+# through AWS RAM before sharingConfig existed, so sharing is enabled unless it was turned off at creation.
+SERVICE_NETWORK_DEFAULTS = {"authType": "NONE", "sharingConfig": {"enabled": True}}
 
 
 def _named(name_key, id_key):
@@ -23,28 +25,26 @@ def _named(name_key, id_key):
 
 
 def service_network_blockers(client, network_id):
-    """Everything associated with a service network (which blocks deleting it), as waiters.Blocker."""
-    blockers = association_blockers(
-        client,
-        "service_network_vpc_association",
-        "VPC association",
-        lambda item: item.get("vpcId") or item.get("id"),
-        serviceNetworkIdentifier=network_id,
+    """Everything associated with a service network (which blocks deleting it), as waiters.Blocker.
+
+    Best effort: a listing that fails (no permission for it, an API a partition lacks) is skipped so
+    that it does not hide the others; when nothing can be named, the conflict is reported in AWS's words.
+    """
+    listings = (
+        ("service_network_vpc_association", "VPC association", lambda item: item.get("vpcId") or item.get("id")),
+        ("service_network_service_association", "service association", _named("serviceName", "serviceId")),
+        (
+            "service_network_resource_association",
+            "resource configuration association",
+            _named("resourceConfigurationName", "resourceConfigurationId"),
+        ),
     )
-    blockers += association_blockers(
-        client,
-        "service_network_service_association",
-        "service association",
-        _named("serviceName", "serviceId"),
-        serviceNetworkIdentifier=network_id,
-    )
-    blockers += association_blockers(
-        client,
-        "service_network_resource_association",
-        "resource configuration association",
-        _named("resourceConfigurationName", "resourceConfigurationId"),
-        serviceNetworkIdentifier=network_id,
-    )
+    blockers = []
+    for kind, category, display in listings:
+        try:
+            blockers += association_blockers(client, kind, category, display, serviceNetworkIdentifier=network_id)
+        except AnsibleLatticeError:
+            continue
     return blockers
 
 

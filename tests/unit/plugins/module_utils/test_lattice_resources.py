@@ -185,6 +185,23 @@ class TestBlockers:
             resources.Blocker("resource configuration association", "rcfg-1", False),
         ]
 
+    def test_a_listing_that_fails_does_not_hide_the_others(self):
+        client = FakeClient()
+        client.pages["list_service_network_vpc_associations"] = [[{"vpcId": "vpc-1", "status": "ACTIVE"}]]
+        client.pages["list_service_network_service_associations"] = [[]]
+        # no pages for resource associations: the fake paginator raises, like an API we may not call
+        original = client.get_paginator
+
+        def get_paginator(operation):
+            if operation == "list_service_network_resource_associations":
+                raise client_error("AccessDeniedException")
+            return original(operation)
+
+        client.get_paginator = get_paginator
+        assert service_networks.service_network_blockers(client, SN_ID) == [
+            resources.Blocker("VPC association", "vpc-1", False)
+        ]
+
     def test_status_blocker(self):
         assert resources.status_blocker("target_group", {"name": "blue", "status": "CREATE_IN_PROGRESS"}) == [
             resources.Blocker("target group", "blue (CREATE_IN_PROGRESS)", True)
@@ -195,6 +212,6 @@ class TestBlockers:
         assert service_networks.with_defaults({"id": SN_ID, "sharingConfig": {}}) == {
             "id": SN_ID,
             "authType": "NONE",
-            "sharingConfig": {"enabled": False},
+            "sharingConfig": {"enabled": True},
         }
         assert service_networks.with_defaults(None) is None
