@@ -27,7 +27,7 @@ Building blocks:
   ``describe_resource`` (find + tags), ``read_back`` (by ID after a write), ``get_tags_when_visible``,
   ``create_resource`` (clientToken), ``update_resource``,
   ``delete_resource`` (NotFound = already gone; conflicts explained or waited out),
-  ``association_blockers``/``status_blocker`` to explain conflicts.
+  ``association_blockers``/``status_blocker``/``own_status_blockers`` to explain conflicts.
 - waiters: ``wait_for_resource`` (the only polling loop: status, visibility or absence; fails on
   ``*_FAILED`` with AWS's reason), ``call_with_conflict_wait``, ``Blocker``, ``format_blockers``.
 - tags: ``validate_tags``, ``tag_changes``/``apply_tag_changes`` (compare_aws_tags semantics),
@@ -86,6 +86,7 @@ from ._vpc_lattice.resources import (
     get_resource,
     get_tags_when_visible,
     list_resources,
+    own_status_blockers,
     read_back,
     status_blocker,
     update_resource,
@@ -174,6 +175,7 @@ __all__ = [
     "merge_dicts",
     "new_client_token",
     "normalize_resource",
+    "own_status_blockers",
     "paginate",
     "read_back",
     "parse_lattice_arn",

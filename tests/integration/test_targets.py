@@ -134,7 +134,7 @@ def endpoint(tmp_path_factory):
     def read_first_line():
         line = process.stdout.readline()
         first_line.put(line.decode(errors="replace").strip())
-        for _ in iter(process.stdout.readline, b""):
+        for dummy in iter(process.stdout.readline, b""):
             pass  # keep the pipe drained
 
     threading.Thread(target=read_first_line, daemon=True).start()
@@ -250,6 +250,7 @@ def playbook(local_aws, collection_link, tmp_path):
             capture_output=True,
             text=True,
             timeout=PLAYBOOK_TIMEOUT,
+            check=False,
         )
         output = {}
         if json_output:

@@ -216,3 +216,9 @@ def status_blocker(kind, resource):
     if status_in_progress(status):
         return [Blocker(kind.label, f"{resource.get('name') or resource.get('id')} ({status})", True)]
     return []
+
+
+def own_status_blockers(client, kind, identifier, parents=None):
+    """describe_blockers for operations on an asynchronous resource itself: it blocks while it is
+    ``*_IN_PROGRESS`` (e.g. a target group still being created cannot be deleted yet)."""
+    return status_blocker(kind, get_resource(client, kind, identifier, parents))

@@ -208,6 +208,21 @@ class TestBlockers:
         ]
         assert resources.status_blocker("target_group", {"status": "ACTIVE"}) == []
 
+    def test_own_status_blockers_wait_out_a_target_group_being_created(self):
+        tg_id = "tg-0123456789abcdefg"
+        client = FakeClient(
+            delete_target_group=Scripted(
+                client_error("ConflictException"), {"id": tg_id, "status": "DELETE_IN_PROGRESS"}
+            ),
+            get_target_group=Scripted({"id": tg_id, "name": "blue", "status": "CREATE_IN_PROGRESS"}),
+        )
+
+        def blockers():
+            return resources.own_status_blockers(client, "target_group", tg_id)
+
+        assert resources.delete_resource(client, "target_group", tg_id, describe_blockers=blockers) is True
+        assert len(client.delete_target_group.calls) == 2
+
     def test_service_network_defaults(self):
         assert service_networks.with_defaults({"id": SN_ID, "sharingConfig": {}}) == {
             "id": SN_ID,
