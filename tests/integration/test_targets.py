@@ -134,7 +134,7 @@ def endpoint(tmp_path_factory):
     def read_first_line():
         line = process.stdout.readline()
         first_line.put(line.decode(errors="replace").strip())
-        for dummy in iter(process.stdout.readline, b""):
+        while process.stdout.readline():
             pass  # keep the pipe drained
 
     threading.Thread(target=read_first_line, daemon=True).start()
@@ -391,3 +391,31 @@ def test_service_network_target_survives_faults(playbook, local_aws):
     statuses = {entry["status"] for entry in local_aws.requests()}
     assert {429, 500} & statuses, f"no fault was injected: {sorted(statuses)}"
     assert 404 in statuses, "no read lag was injected"
+
+
+def test_delete_waits_for_associations_being_deleted(playbook, local_aws):
+    """An association in DELETE_IN_PROGRESS blocks deleting its network only for a while: wait, then delete."""
+    local_aws.configure(profile="realistic", transition_seconds=3)
+    lattice = local_aws.client("vpc-lattice")
+    name = f"{playbook.prefix}-draining"
+    network_id = lattice.create_service_network(name=name)["id"]
+    vpc_id = local_aws.client("ec2").create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    association = lattice.create_service_network_vpc_association(
+        serviceNetworkIdentifier=network_id, vpcIdentifier=vpc_id
+    )
+    deadline = time.monotonic() + 30
+    while (
+        lattice.get_service_network_vpc_association(serviceNetworkVpcAssociationIdentifier=association["id"])["status"]
+        != "ACTIVE"
+    ):
+        assert time.monotonic() < deadline, "the association never became ACTIVE"
+        time.sleep(0.5)
+    lattice.delete_service_network_vpc_association(serviceNetworkVpcAssociationIdentifier=association["id"])
+
+    local_aws.clear_requests()
+    run = playbook(_play(_task("delete", {"name": name, "state": "absent"})), json_output=True)
+    assert run.returncode == 0, run.explain()
+    assert run.task_results()["delete"]["changed"] is True
+    deletes = [entry["status"] for entry in local_aws.requests() if entry["operation"] == "DeleteServiceNetwork"]
+    assert deletes[0] == 409 and deletes[-1] in (200, 202, 204), f"expected a conflict, then a delete: {deletes}"
+    assert lattice.list_service_networks()["items"] == []
