@@ -28,8 +28,9 @@ Building blocks:
   ``create_resource`` (clientToken), ``update_resource``,
   ``delete_resource`` (NotFound = already gone; conflicts explained or waited out),
   ``association_blockers``/``status_blocker``/``own_status_blockers`` to explain conflicts.
-- waiters: ``wait_for_resource`` (the only polling loop: status, visibility or absence; fails on
-  ``*_FAILED`` with AWS's reason), ``call_with_conflict_wait``, ``Blocker``, ``format_blockers``.
+- waiters: ``wait_for_status``/``wait_for_deletion``/``wait_until_visible`` (resources) over
+  ``wait_for_resource``, the only polling loop (status, visibility or absence; fails on ``*_FAILED``
+  with AWS's reason); ``call_with_conflict_wait``, ``Blocker``, ``format_blockers``.
 - tags: ``validate_tags``, ``tag_changes``/``apply_tag_changes`` (compare_aws_tags semantics),
   ``get_tags``, ``ensure_tags`` (no call in check mode), ``tags_to_api``.
 - normalize: ``normalize_resource`` (snake_case result with tags), ``changed_fields``,
@@ -90,6 +91,8 @@ from ._vpc_lattice.resources import (
     read_back,
     status_blocker,
     update_resource,
+    wait_for_deletion,
+    wait_for_status,
     wait_until_visible,
 )
 from ._vpc_lattice.service_networks import SERVICE_NETWORK_DEFAULTS, service_network_blockers
@@ -193,6 +196,8 @@ __all__ = [
     "validate_name",
     "validate_tags",
     "values_equal",
+    "wait_for_deletion",
     "wait_for_resource",
+    "wait_for_status",
     "wait_until_visible",
 ]

@@ -10,7 +10,14 @@ none catches anything inside a retried call.
 from .common import AnsibleLatticeError, call, new_client_token, paginate
 from .identifiers import classify_identifier, get_kind, identifier_params, validate_name
 from .tags import get_tags
-from .waiters import VISIBILITY_TIMEOUT, Blocker, call_with_conflict_wait, status_in_progress, wait_for_resource
+from .waiters import (
+    DEFAULT_TIMEOUT,
+    VISIBILITY_TIMEOUT,
+    Blocker,
+    call_with_conflict_wait,
+    status_in_progress,
+    wait_for_resource,
+)
 
 
 def _clean(params):
@@ -48,6 +55,33 @@ def wait_until_visible(client, kind, identifier, parents=None, timeout=VISIBILIT
         f"{kind.label} {identifier}",
         timeout=timeout,
         **waiter_options,
+    )
+
+
+def wait_for_status(
+    client, kind, identifier, target_statuses=("ACTIVE",), parents=None, timeout=DEFAULT_TIMEOUT, **options
+):
+    """Wait (a module's ``wait``/``wait_timeout``) until an asynchronous resource reaches one of
+    ``target_statuses``; fails with AWS's failureCode/failureMessage on ``*_FAILED``. Returns it."""
+    kind = get_kind(kind)
+    return wait_for_resource(
+        lambda: get_resource(client, kind, identifier, parents),
+        f"{kind.label} {identifier}",
+        target_statuses=target_statuses,
+        timeout=timeout,
+        **options,
+    )
+
+
+def wait_for_deletion(client, kind, identifier, parents=None, timeout=DEFAULT_TIMEOUT, **options):
+    """Wait until a resource is gone (Get answers NotFound); fails on DELETE_FAILED."""
+    kind = get_kind(kind)
+    return wait_for_resource(
+        lambda: get_resource(client, kind, identifier, parents),
+        f"{kind.label} {identifier}",
+        absent=True,
+        timeout=timeout,
+        **options,
     )
 
 

@@ -171,6 +171,24 @@ class TestDelete:
         assert len(client.delete_service_network.calls) == 2
 
 
+class TestWaitHelpers:
+    def test_wait_for_status(self):
+        client = FakeClient(
+            get_service=Scripted({"id": "svc-1", "status": "CREATE_IN_PROGRESS"}, {"id": "svc-1", "status": "ACTIVE"})
+        )
+        assert resources.wait_for_status(client, "service", "svc-1", timeout=30)["status"] == "ACTIVE"
+        assert client.get_service.calls[0] == {"serviceIdentifier": "svc-1", "aws_retry": True}
+
+    def test_wait_for_status_failure(self):
+        client = FakeClient(get_service=Scripted({"status": "CREATE_FAILED", "failureMessage": "no capacity"}))
+        with pytest.raises(AnsibleLatticeError, match="service svc-1 is CREATE_FAILED: no capacity"):
+            resources.wait_for_status(client, "service", "svc-1", timeout=30)
+
+    def test_wait_for_deletion(self):
+        client = FakeClient(get_target_group=Scripted({"status": "DELETE_IN_PROGRESS"}, NOT_FOUND))
+        assert resources.wait_for_deletion(client, "target_group", "tg-1", timeout=30) is None
+
+
 class TestBlockers:
     def test_service_network_blockers_name_what_blocks(self):
         client = FakeClient()
