@@ -80,7 +80,7 @@ def test_service_network_counts_associations(lattice, make):
 
 
 def test_service_create_returns_active_service_with_dns_entry(lattice):
-    name = unique("svc")
+    name = unique("s")
     svc = lattice.create_service(name=name, authType="NONE")
     assert svc["name"] == name and svc["status"] == "ACTIVE"
     assert svc["arn"] == f"{ARN_PREFIX}service/{svc['id']}"
@@ -121,7 +121,7 @@ def test_service_delete_removes_it(lattice, make):
 
 def test_target_group_create_ip_returns_config(lattice, make):
     vpc = make.vpc()
-    name = unique("tg")
+    name = unique("g")
     tg = lattice.create_target_group(name=name, type="IP", config={
         "port": 8080, "protocol": "HTTP", "vpcIdentifier": vpc, "ipAddressType": "IPV4"})
     assert (tg["name"], tg["type"], tg["status"]) == (name, "IP", "ACTIVE")
@@ -178,7 +178,7 @@ def test_target_group_delete_removes_it(lattice, make):
 
 
 def test_lambda_target_group_needs_no_port_or_vpc(lattice):
-    tg = lattice.create_target_group(name=unique("tg"), type="LAMBDA")
+    tg = lattice.create_target_group(name=unique("g"), type="LAMBDA")
     got = lattice.get_target_group(targetGroupIdentifier=tg["id"])
     config = got.get("config", {})
     assert got["type"] == "LAMBDA" and got["status"] == "ACTIVE"
@@ -188,7 +188,7 @@ def test_lambda_target_group_needs_no_port_or_vpc(lattice):
 
 
 def test_lambda_target_group_keeps_event_structure_version(lattice):
-    tg = lattice.create_target_group(name=unique("tg"), type="LAMBDA",
+    tg = lattice.create_target_group(name=unique("g"), type="LAMBDA",
                                      config={"lambdaEventStructureVersion": "V2"})
     got = lattice.get_target_group(targetGroupIdentifier=tg["id"])
     assert got["config"]["lambdaEventStructureVersion"] == "V2"

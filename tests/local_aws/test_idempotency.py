@@ -109,7 +109,7 @@ def test_same_client_token_with_different_request_is_conflict(make, kind):
 def test_client_tokens_are_scoped_to_the_operation(lattice, make):
     token = _token()
     sn = lattice.create_service_network(name=unique("sn"), clientToken=token)
-    svc = lattice.create_service(name=unique("svc"), clientToken=token)
+    svc = lattice.create_service(name=unique("s"), clientToken=token)
     assert sn["id"].startswith("sn-") and svc["id"].startswith("svc-")
 
 
