@@ -18,8 +18,6 @@ import sys
 import sysconfig
 import tarfile
 import textwrap
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -28,7 +26,6 @@ REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 PURELIB = Path(sysconfig.get_paths()["purelib"])
 VERSION = "0.1.0"
-STARTUP_TIMEOUT = 90
 
 pytestmark = pytest.mark.slow
 
@@ -70,9 +67,6 @@ REQUIRED_FILES = {
     "roles/network/tasks/main.yml",
     "roles/network/meta/argument_specs.yml",
 }
-
-_NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
 
 def run(args, cwd, env=None, timeout=600):
     result = subprocess.run(
@@ -145,40 +139,6 @@ def installed(tarball, tmp_path_factory) -> Path:
     root = collections / "ansible_collections" / "lattice" / "mesh"
     assert (root / "MANIFEST.json").is_file()
     return collections
-
-
-@pytest.fixture(scope="module")
-def endpoint(tmp_path_factory):
-    log_dir = tmp_path_factory.mktemp("endpoint")
-    stderr = (log_dir / "stderr").open("w")
-    proc = subprocess.Popen(
-        [str(REPO / "tools" / "local-aws"), "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=stderr,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        url = proc.stdout.readline().strip()
-        assert url.startswith("http://127.0.0.1:"), f"unexpected first line from tools/local-aws: {url!r}"
-        while True:
-            try:
-                with _NO_PROXY.open(url + "/_local/config", timeout=5):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise
-                time.sleep(0.2)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        stderr.close()
 
 
 def test_tarball_holds_collection_content_only(tarball):
