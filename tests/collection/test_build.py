@@ -68,6 +68,7 @@ REQUIRED_FILES = {
     "roles/network/meta/argument_specs.yml",
 }
 
+
 def run(args, cwd, env=None, timeout=600):
     result = subprocess.run(
         [str(a) for a in args],
