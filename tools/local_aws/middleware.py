@@ -115,7 +115,8 @@ def _fault_response(service: str, kind: str) -> tuple[str, list[tuple[str, str]]
                 f"<RequestID>{request_id}</RequestID></Response>")
         return status, [("Content-Type", "text/xml")], body.encode()
     if protocol in ("query", "rest-xml"):
-        code, status = ("Throttling", "400 Bad Request") if throttled else ("InternalFailure", "500 Internal Server Error")
+        code, status = ("Throttling", "400 Bad Request") if throttled else (
+            "InternalFailure", "500 Internal Server Error")
         body = (f"<ErrorResponse><Error><Type>{'Sender' if throttled else 'Receiver'}</Type><Code>{code}</Code>"
                 f"<Message>injected fault</Message></Error><RequestId>{request_id}</RequestId></ErrorResponse>")
         return status, [("Content-Type", "text/xml")], body.encode()
@@ -204,7 +205,8 @@ class LocalAWSMiddleware:
                 return _json(start_response, "200 OK", {"status": "ok"})
         except (ValueError, TypeError) as error:
             return _json(start_response, "400 Bad Request", {"message": str(error)})
-        return _json(start_response, "404 Not Found", {"message": f"no control route {method} /_local/{unquote(route)}"})
+        message = f"no control route {method} /_local/{unquote(route)}"
+        return _json(start_response, "404 Not Found", {"message": message})
 
 
 def _json(start_response, status: str, payload: dict):

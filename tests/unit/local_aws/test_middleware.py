@@ -23,7 +23,8 @@ def environ(service, method="GET", path="/", query="", body=b"", target=None):
 
 
 def test_rest_json_operation_is_found_from_method_and_path():
-    assert identify(environ("vpc-lattice", "GET", "/services/svc-0123456789abcdef0"))[:2] == ("vpc-lattice", "GetService")
+    get_service = environ("vpc-lattice", "GET", "/services/svc-0123456789abcdef0")
+    assert identify(get_service)[:2] == ("vpc-lattice", "GetService")
     assert identify(environ("vpc-lattice", "GET", "/services"))[1] == "ListServices"
     assert identify(environ("vpc-lattice", "DELETE", "/services/svc-1/listeners/listener-1"))[1] == "DeleteListener"
 

@@ -37,7 +37,9 @@ def test_nested_members_are_named_with_their_path():
         "serviceIdentifier": "svc-0123456789abcdef0",
         "name": "web-https",
         "protocol": "HTTP",
-        "defaultAction": {"forward": {"targetGroups": [{"targetGroupIdentifier": "tg-0123456789abcdef0", "weight": 1000}]}},
+        "defaultAction": {
+            "forward": {"targetGroups": [{"targetGroupIdentifier": "tg-0123456789abcdef0", "weight": 1000}]},
+        },
     }
     assert field_names("CreateListener", params) == ["defaultAction.forward.targetGroups.1.weight"]
 
