@@ -13,7 +13,7 @@ def parse_faults(text: str) -> dict:
     """'throttle=0.2,error=0.05,lag=2' -> {'throttle_rate': 0.2, 'error_rate': 0.05, 'lag_reads': 2}."""
     settings = {}
     for item in filter(None, (part.strip() for part in text.split(","))):
-        name, _, value = item.partition("=")
+        name, dummy, value = item.partition("=")
         if name not in FAULT_SETTINGS or not value:
             raise argparse.ArgumentTypeError(
                 f"--faults: '{item}' is not NAME=VALUE with NAME one of {', '.join(FAULT_SETTINGS)}")
@@ -23,7 +23,7 @@ def parse_faults(text: str) -> dict:
             raise argparse.ArgumentTypeError(f"--faults: {name} needs a number, not '{value}'") from None
     for name in ("throttle_rate", "error_rate"):
         if not 0 <= settings.get(name, 0) <= 1:
-            raise argparse.ArgumentTypeError(f"--faults: {name.split('_')[0]} is a rate between 0 and 1")
+            raise argparse.ArgumentTypeError(f"--faults: {name.removesuffix('_rate')} is a rate between 0 and 1")
     return settings
 
 

@@ -51,8 +51,8 @@ def _protocol(service: str) -> str | None:
 
 
 @cache
-def _rest_routes(service: str) -> list[tuple[str, re.Pattern, str, int]]:
-    """(method, path regex, operation, literal length) for a REST service, most specific first."""
+def _rest_routes(service: str) -> list[tuple[str, re.Pattern, str]]:
+    """(method, path regex, operation) for a REST service, most specific (longest literal path) first."""
     model = _service_model(service)
     routes = []
     for name in model.operation_names:
@@ -63,7 +63,8 @@ def _rest_routes(service: str) -> list[tuple[str, re.Pattern, str, int]]:
         regex = re.sub(r"\\\{[^}]+\\\}", "[^/]+", regex)
         literal = len(re.sub(r"\{[^}]+\}", "", path))
         routes.append((http["method"], re.compile(f"^{regex}/?$"), name, literal))
-    return sorted(routes, key=lambda route: -route[3])
+    routes.sort(key=lambda route: -route[3])
+    return [route[:3] for route in routes]
 
 
 def _read_body(environ: dict) -> bytes:
@@ -97,7 +98,7 @@ def identify(environ: dict) -> tuple[str, str, str, str]:
         return service, query.get("Action", ["unknown"])[0], scope["region"], scope["key"]
     raw_path = urlsplit(environ.get("REQUEST_URI") or environ.get("RAW_URI") or environ.get("PATH_INFO", "")).path
     method = environ.get("REQUEST_METHOD", "GET")
-    for route_method, regex, name, _ in _rest_routes(service):
+    for route_method, regex, name in _rest_routes(service):
         if route_method == method and regex.match(raw_path):
             return service, name, scope["region"], scope["key"]
     return service, "unknown", scope["region"], scope["key"]

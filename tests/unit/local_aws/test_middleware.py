@@ -53,8 +53,8 @@ def test_fault_draws_repeat_for_the_same_seed():
     try:
         first = LocalAWSMiddleware(app=None)
         second = LocalAWSMiddleware(app=None)
-        draws = [first.draw_fault() for _ in range(50)]
-        assert draws == [second.draw_fault() for _ in range(50)]
+        draws = [first.draw_fault() for dummy in range(50)]
+        assert draws == [second.draw_fault() for dummy in range(50)]
         assert {"throttle", "error", None} == set(draws)
     finally:
         CONFIG.update({"throttle_rate": 0.0, "error_rate": 0.0, "seed": 0})
