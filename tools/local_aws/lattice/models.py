@@ -49,14 +49,9 @@ DEFAULT_RULE_NAME = "default"
 MAX_TAGS_PER_RESOURCE = 50
 AUTH_POLICY_MAX_CHARS = 10 * 1024  # documented quota; the model allows longer strings
 
-# AWS's default quotas (adjustable in AWS, fixed here).
-QUOTAS = {
-    "listeners-per-service": 2,
-    "rules-per-listener": 10,
-    "targets-per-target-group": 1000,
-    "vpc-associations-per-service-network": 500,
-    "service-associations-per-service-network": 500,
-}
+# Adjustable AWS quotas (listeners per service, rules per listener, associations per network) are not enforced:
+# accounts differ. A target group's target limit is, through RegisterTargets' unsuccessful list.
+MAX_TARGETS_PER_TARGET_GROUP = 1000
 
 # Health check defaults AWS fills in for INSTANCE and IP target groups (the protocol follows the target group's).
 HEALTH_CHECK_DEFAULTS = {
@@ -548,6 +543,12 @@ class AccessLogSubscription(LatticeResource):
         }
 
 
+RESOURCE_CLASSES = [
+    ServiceNetwork, Service, TargetGroup, Listener, Rule, ServiceNetworkServiceAssociation,
+    ServiceNetworkVpcAssociation, AccessLogSubscription,
+]  # fmt: skip
+
+
 def access_log_destination_type(destination_arn: str) -> str:
     parts = destination_arn.split(":")
     service = parts[2] if len(parts) > 2 else ""
@@ -592,19 +593,45 @@ def idempotent(create: Callable[..., R]) -> Callable[..., R]:
     return create_once
 
 
-def not_found(resource_type: str, identifier: str, what: str | None = None) -> ResourceNotFoundException:
-    what = what or resource_type.replace("_", " ").capitalize()
-    return ResourceNotFoundException(f"{what} {identifier} not found", identifier, resource_type)
+# How messages name each resourceType.
+DISPLAY_NAMES = {
+    "SERVICE_NETWORK": "service network",
+    "SERVICE": "service",
+    "TARGET_GROUP": "target group",
+    "LISTENER": "listener",
+    "RULE": "rule",
+    "SERVICE_NETWORK_SERVICE_ASSOCIATION": "service network service association",
+    "SERVICE_NETWORK_VPC_ASSOCIATION": "service network VPC association",
+    "ACCESS_LOG_SUBSCRIPTION": "access log subscription",
+    "AUTH_POLICY": "auth policy",
+    "RESOURCE_POLICY": "resource policy",
+    "VPC": "VPC",
+    "SECURITY_GROUP": "security group",
+    "RESOURCE": "resource",
+}
+
+
+def display_name(resource_type: str, capitalized: bool = False) -> str:
+    name = DISPLAY_NAMES.get(resource_type, resource_type.replace("_", " ").lower())
+    return name[0].upper() + name[1:] if capitalized else name
+
+
+def not_found(resource_type: str, identifier: str) -> ResourceNotFoundException:
+    message = f"{display_name(resource_type, capitalized=True)} {identifier} not found"
+    return ResourceNotFoundException(message, identifier, resource_type)
 
 
 def invalid(field: str, message: str) -> ValidationException:
     return ValidationException(message, [{"name": field, "message": message}])
 
 
-def quota_exceeded(quota: str, resource_type: str) -> ServiceQuotaExceededException:
-    return ServiceQuotaExceededException(
-        f"Quota {quota} ({QUOTAS[quota]}) exceeded", resource_type=resource_type, quota_code=quota
-    )
+def resource_type_named_by(identifier: str) -> str:
+    """The resourceType an ID or ARN names, judged by its ID prefix ("RESOURCE" when unknown)."""
+    resource_id = identifier.rsplit("/", 1)[-1]
+    for resource_class in RESOURCE_CLASSES:
+        if resource_id.startswith(resource_class.id_prefix + "-"):
+            return resource_class.resource_type
+    return "RESOURCE"
 
 
 def encode_page_token(sequence: int) -> str:
@@ -720,7 +747,7 @@ class LatticeBackend(BaseBackend):
     def _ensure_not_deleting(resource: LatticeResource) -> None:
         if resource.deleting:
             raise ConflictException(
-                f"{resource.resource_type.replace('_', ' ').capitalize()} {resource.id} is being deleted",
+                f"{display_name(resource.resource_type, capitalized=True)} {resource.id} is being deleted",
                 resource.id, resource.resource_type,
             )  # fmt: skip
 
@@ -729,7 +756,7 @@ class LatticeBackend(BaseBackend):
         """Associations (and target groups being created) refuse changes while an operation is in progress."""
         if resource.lifecycle and resource.lifecycle.in_progress:
             raise ConflictException(
-                f"{resource.resource_type.replace('_', ' ').capitalize()} {resource.id} has an operation in "
+                f"{display_name(resource.resource_type, capitalized=True)} {resource.id} has an operation in "
                 f"progress ({resource.status}); retry when it is finished",
                 resource.id, resource.resource_type,
             )  # fmt: skip
@@ -738,7 +765,7 @@ class LatticeBackend(BaseBackend):
         existing = next((resource for resource in self._all(store) if resource.name == name), None)
         if existing is not None:
             raise ConflictException(
-                f"A {resource_type.replace('_', ' ').lower()} named {name} already exists ({existing.id})",
+                f"A {display_name(resource_type)} named {name} already exists ({existing.id})",
                 existing.id, resource_type,
             )  # fmt: skip
 
@@ -750,7 +777,7 @@ class LatticeBackend(BaseBackend):
     def _require_vpc(self, vpc_id: str) -> Any:
         vpc = self._ec2().vpcs.get(vpc_id)
         if vpc is None:
-            raise not_found("VPC", vpc_id, "VPC")
+            raise not_found("VPC", vpc_id)
         return vpc
 
     # ---- relationships ------------------------------------------------------------------------------------------
@@ -1003,8 +1030,8 @@ class LatticeBackend(BaseBackend):
         if already is not None and already.drained_at is None:
             return None  # registering again is a no-op
         registered = [target for target in target_group.targets if target.drained_at is None]
-        if len(registered) >= QUOTAS["targets-per-target-group"]:
-            return "TargetLimitExceeded", f"A target group holds at most {QUOTAS['targets-per-target-group']} targets"
+        if len(registered) >= MAX_TARGETS_PER_TARGET_GROUP:
+            return "TargetLimitExceeded", f"A target group holds at most {MAX_TARGETS_PER_TARGET_GROUP} targets"
         kind = target_group.type
         if kind == "LAMBDA":
             if not LAMBDA_ARN.match(target_id):
@@ -1077,8 +1104,6 @@ class LatticeBackend(BaseBackend):
                     f"Service {service.id} already has a listener on port {port} ({sibling.id})",
                     sibling.id, sibling.resource_type,
                 )  # fmt: skip
-        if len(siblings) >= QUOTAS["listeners-per-service"]:
-            raise quota_exceeded("listeners-per-service", Listener.resource_type)
         action = self._checked_action(default_action, service, protocol, "defaultAction")
         listener = Listener(self, service, name, protocol, port, tags)
         self.listeners[listener.id] = listener
@@ -1174,8 +1199,6 @@ class LatticeBackend(BaseBackend):
                     f"Listener {listener.id} already has a rule named {name} ({rule.id})", rule.id, rule.resource_type
                 )
         self._ensure_free_priority(listener, priority)
-        if len(rules) >= QUOTAS["rules-per-listener"]:
-            raise quota_exceeded("rules-per-listener", Rule.resource_type)
         checked_action = self._checked_action(action, listener.service, listener.protocol, "action")
         rule = Rule(self, listener, name, checked_action, match=match, priority=priority, tags=tags)
         self.rules[rule.id] = rule
@@ -1298,9 +1321,6 @@ class LatticeBackend(BaseBackend):
                 f"({existing[0].id}, {existing[0].status})",
                 existing[0].id, existing[0].resource_type,
             )  # fmt: skip
-        quota = "service-associations-per-service-network"
-        if len(self.service_associations_of(network=network)) >= QUOTAS[quota]:
-            raise quota_exceeded(quota, ServiceNetworkServiceAssociation.resource_type)
         association = ServiceNetworkServiceAssociation(self, network, service, tags)
         self.service_associations[association.id] = association
         return association
@@ -1354,8 +1374,6 @@ class LatticeBackend(BaseBackend):
                 f"({existing[0].id}, {existing[0].status}); a VPC can be associated with one service network only",
                 existing[0].id, existing[0].resource_type,
             )  # fmt: skip
-        if len(self.vpc_associations_of(network=network)) >= QUOTAS["vpc-associations-per-service-network"]:
-            raise quota_exceeded("vpc-associations-per-service-network", ServiceNetworkVpcAssociation.resource_type)
         association = ServiceNetworkVpcAssociation(
             self, network, vpc_identifier, list(security_group_ids or []), private_dns_enabled, dns_options, tags
         )
@@ -1368,7 +1386,7 @@ class LatticeBackend(BaseBackend):
         for security_group_id in security_group_ids:
             group = self._ec2().get_security_group_from_id(security_group_id)
             if group is None:
-                raise not_found("SECURITY_GROUP", security_group_id, "Security group")
+                raise not_found("SECURITY_GROUP", security_group_id)
             if group.vpc_id != vpc_id:
                 raise invalid("securityGroupIds", f"Security group {security_group_id} does not belong to VPC {vpc_id}")
 
@@ -1426,7 +1444,7 @@ class LatticeBackend(BaseBackend):
             resource_id = identifier.rsplit("/", 1)[-1]
             if resource_id.startswith(prefix):
                 return self._find(store, identifier, resource_type)
-        raise not_found("RESOURCE", identifier, "Resource")
+        raise not_found(resource_type_named_by(identifier), identifier)
 
     @idempotent
     def create_access_log_subscription(
@@ -1519,8 +1537,8 @@ class LatticeBackend(BaseBackend):
     @staticmethod
     def _existing_policy(policy: Policy | None, resource_type: str, identifier: str) -> Policy:
         if policy is None:
-            what = resource_type.replace("_", " ").lower()
-            raise ResourceNotFoundException(f"{identifier} has no {what}", identifier, resource_type)
+            message = f"{identifier} has no {display_name(resource_type)}"
+            raise ResourceNotFoundException(message, identifier, resource_type)
         return policy
 
     def put_resource_policy(self, resource_arn, policy) -> None:
@@ -1551,7 +1569,7 @@ class LatticeBackend(BaseBackend):
             for resource in store.values():
                 if resource.arn == resource_arn:
                     return resource
-        raise not_found("RESOURCE", resource_arn, "Resource")
+        raise not_found(resource_type_named_by(resource_arn), resource_arn)
 
     @staticmethod
     def _check_tags(tags: dict[str, str] | None, existing: dict[str, str] | None = None) -> None:
