@@ -31,7 +31,9 @@ from factory import Lattice
 from shapes import ResponseValidator
 
 REPO = HERE.parents[1]
-LAUNCHER = REPO / "tools" / "local-aws"
+# LOCAL_AWS_LAUNCHER points the suite at another build of the endpoint (e.g. a deliberately broken copy,
+# to check that the suite notices).
+LAUNCHER = Path(os.environ.get("LOCAL_AWS_LAUNCHER") or REPO / "tools" / "local-aws")
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
 STARTUP_TIMEOUT = 90.0

@@ -219,3 +219,78 @@ def test_listener_of_another_service_is_not_found(lattice, make):
     with pytest.raises(ClientError) as exc:
         lattice.get_listener(serviceIdentifier=other["id"], listenerIdentifier=lst["id"])
     assert error_of(exc)[:2] == (404, "ResourceNotFoundException")
+
+
+# --------------------------------------------------------------------------- ARNs in every other position
+
+
+def test_update_and_delete_listener_by_arns(lattice, make):
+    svc, tg, lst = make.service_with_listener()
+    lattice.update_listener(serviceIdentifier=svc["arn"], listenerIdentifier=lst["arn"], defaultAction=make.fixed(404))
+    got = lattice.get_listener(serviceIdentifier=svc["id"], listenerIdentifier=lst["id"])
+    assert got["defaultAction"] == {"fixedResponse": {"statusCode": 404}}
+    lattice.delete_listener(serviceIdentifier=svc["arn"], listenerIdentifier=lst["arn"])
+    assert lattice.list_listeners(serviceIdentifier=svc["arn"])["items"] == []
+
+
+def test_update_and_delete_rule_by_arns(lattice, make):
+    svc, tg, lst = make.service_with_listener()
+    rule = make.rule(svc["id"], lst["id"], tg["id"], priority=3)
+    lattice.update_rule(serviceIdentifier=svc["arn"], listenerIdentifier=lst["arn"], ruleIdentifier=rule["arn"],
+                        priority=4)
+    out = lattice.batch_update_rule(serviceIdentifier=svc["arn"], listenerIdentifier=lst["arn"],
+                                    rules=[{"ruleIdentifier": rule["arn"], "priority": 5}])
+    assert [r["id"] for r in out["successful"]] == [rule["id"]]
+    got = lattice.get_rule(serviceIdentifier=svc["id"], listenerIdentifier=lst["id"], ruleIdentifier=rule["id"])
+    assert got["priority"] == 5
+    lattice.delete_rule(serviceIdentifier=svc["arn"], listenerIdentifier=lst["arn"], ruleIdentifier=rule["arn"])
+    items = lattice.list_rules(serviceIdentifier=svc["arn"], listenerIdentifier=lst["arn"])["items"]
+    assert rule["id"] not in [i["id"] for i in items]
+
+
+def test_associations_update_and_delete_by_arn(lattice, make):
+    sn = make.network()
+    snsa = make.sn_service(sn["id"], make.service()["id"])
+    vpc = make.vpc()
+    snva = make.sn_vpc(sn["id"], vpc)
+    sg = make.security_group(vpc)
+    lattice.update_service_network_vpc_association(serviceNetworkVpcAssociationIdentifier=snva["arn"],
+                                                   securityGroupIds=[sg])
+    got = lattice.get_service_network_vpc_association(serviceNetworkVpcAssociationIdentifier=snva["id"])
+    assert got["securityGroupIds"] == [sg]
+    lattice.delete_service_network_vpc_association(serviceNetworkVpcAssociationIdentifier=snva["arn"])
+    lattice.delete_service_network_service_association(serviceNetworkServiceAssociationIdentifier=snsa["arn"])
+    assert lattice.list_service_network_vpc_associations(serviceNetworkIdentifier=sn["arn"])["items"] == []
+    assert lattice.list_service_network_service_associations(serviceNetworkIdentifier=sn["arn"])["items"] == []
+
+
+def test_list_filters_accept_arns(lattice, make):
+    sn, svc = make.network(), make.service()
+    snsa = make.sn_service(sn["id"], svc["id"])
+    als = make.access_log(svc["id"])
+    by_svc = lattice.list_service_network_service_associations(serviceIdentifier=svc["arn"])["items"]
+    assert [i["id"] for i in by_svc] == [snsa["id"]]
+    assert [i["id"] for i in lattice.list_access_log_subscriptions(resourceIdentifier=svc["arn"])["items"]] == [
+        als["id"]]
+
+
+def test_access_log_subscription_update_and_delete_by_arn(lattice, make):
+    svc = make.service()
+    als = make.access_log(svc["id"])
+    dest = make.log_group_arn()
+    lattice.update_access_log_subscription(accessLogSubscriptionIdentifier=als["arn"], destinationArn=dest)
+    assert lattice.get_access_log_subscription(accessLogSubscriptionIdentifier=als["id"])["destinationArn"] == dest
+    lattice.delete_access_log_subscription(accessLogSubscriptionIdentifier=als["arn"])
+    assert lattice.list_access_log_subscriptions(resourceIdentifier=svc["id"])["items"] == []
+
+
+def test_auth_policy_delete_by_arn(lattice, make):
+    sn = make.network(authType="AWS_IAM")
+    lattice.put_auth_policy(resourceIdentifier=sn["id"], policy=auth_policy_document())
+    lattice.delete_auth_policy(resourceIdentifier=sn["arn"])
+    try:
+        got = lattice.get_auth_policy(resourceIdentifier=sn["id"])
+    except ClientError as exc:
+        assert exc.response["Error"]["Code"] == "ResourceNotFoundException"
+    else:
+        assert "policy" not in got, got

@@ -12,8 +12,10 @@ TRANSITION = 1.0
 
 
 @pytest.fixture
-def realistic(endpoint):
+def realistic(endpoint, lattice):
     def switch():
+        # The first AWS call after a reset is slow (moto rebuilds backends): make it before the clock starts.
+        lattice.list_service_networks()
         cfg = endpoint.set_config(profile="realistic", transition_seconds=TRANSITION)
         assert cfg["profile"] == "realistic" and cfg["transition_seconds"] == TRANSITION
     return switch
