@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 
 from moto.core.base_backend import BackendDict, BaseBackend
 from moto.core.common_models import BaseModel
+from moto.ec2.models import ec2_backends
 
 from ..config import CONFIG, transition_delay
 from .exceptions import ConflictException, ResourceNotFoundException, ServiceQuotaExceededException, ValidationException
@@ -753,7 +754,7 @@ class LatticeBackend(BaseBackend):
 
     @staticmethod
     def _ensure_idle(resource: LatticeResource) -> None:
-        """Associations (and target groups being created) refuse changes while an operation is in progress."""
+        """An asynchronous resource refuses deletion (an association, any change) while an operation is in progress."""
         if resource.lifecycle and resource.lifecycle.in_progress:
             raise ConflictException(
                 f"{display_name(resource.resource_type, capitalized=True)} {resource.id} has an operation in "
@@ -770,8 +771,7 @@ class LatticeBackend(BaseBackend):
             )  # fmt: skip
 
     def _ec2(self) -> Any:
-        from moto.ec2.models import ec2_backends
-
+        """EC2 of the same account and region: VPCs, security groups and instances are checked there."""
         return ec2_backends[self.account_id][self.region_name]
 
     def _require_vpc(self, vpc_id: str) -> Any:
@@ -962,10 +962,7 @@ class LatticeBackend(BaseBackend):
                 raise invalid(f"healthCheck.{field}", f"{field} must be between {low} and {high}")
         if base is None:
             base = {**HEALTH_CHECK_DEFAULTS, "protocol": "HTTPS" if target_group_protocol == "HTTPS" else "HTTP"}
-        merged = {**base, **given}
-        if merged.get("healthCheckTimeoutSeconds", 0) >= merged.get("healthCheckIntervalSeconds", 301):
-            raise invalid("healthCheck.healthCheckTimeoutSeconds", "The timeout must be smaller than the interval")
-        return merged
+        return {**base, **given}
 
     def find_target_group(self, identifier: str) -> TargetGroup:
         return self._find(self.target_groups, identifier, TargetGroup.resource_type)
@@ -1145,7 +1142,7 @@ class LatticeBackend(BaseBackend):
                     f"{field}.forward.targetGroups",
                     f"A {protocol} listener cannot forward to target group {target_group.id} "
                     f"(protocol {target_group.protocol or 'none, type ' + target_group.type}); "
-                    "TLS_PASSTHROUGH listeners forward to TCP target groups only, and only they do",
+                    "TLS_PASSTHROUGH listeners forward to TCP target groups, HTTP and HTTPS listeners to the others",
                 )
             weight = entry.get("weight")
             weight = DEFAULT_FORWARD_WEIGHT if weight is None else weight
