@@ -15,10 +15,12 @@ def assert_not_found(fn, **kwargs):
 
 def test_deleting_service_deletes_its_listeners(lattice, make):
     svc, tg, lst = make.service_with_listener()
-    lst2 = make.listener(svc["id"], port=8080)
+    lst2 = make.listener(svc["id"], port=8080, tags={"k": "v"})
     lattice.delete_service(serviceIdentifier=svc["id"])
     for listener in (lst, lst2):
         assert_not_found(lattice.get_listener, serviceIdentifier=svc["id"], listenerIdentifier=listener["id"])
+        # the listener itself is gone, not only hidden behind its missing service
+        assert_not_found(lattice.list_tags_for_resource, resourceArn=listener["arn"])
     assert_not_found(lattice.list_listeners, serviceIdentifier=svc["id"])
 
 
@@ -28,6 +30,7 @@ def test_deleting_service_deletes_its_rules(lattice, make):
     lattice.delete_service(serviceIdentifier=svc["id"])
     assert_not_found(lattice.get_rule, serviceIdentifier=svc["id"], listenerIdentifier=lst["id"],
                      ruleIdentifier=rule["id"])
+    assert_not_found(lattice.list_tags_for_resource, resourceArn=rule["arn"])
 
 
 def test_deleting_service_frees_its_target_groups(lattice, make):
@@ -59,6 +62,7 @@ def test_deleting_service_deletes_its_access_log_subscriptions(lattice, make):
     als = make.access_log(svc["id"])
     lattice.delete_service(serviceIdentifier=svc["id"])
     assert_not_found(lattice.get_access_log_subscription, accessLogSubscriptionIdentifier=als["id"])
+    assert_not_found(lattice.list_tags_for_resource, resourceArn=als["arn"])
 
 
 def test_deleting_service_deletes_its_tags(lattice, make):
