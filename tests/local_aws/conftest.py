@@ -80,6 +80,7 @@ def _start_endpoint() -> tuple[subprocess.Popen, str, Path]:
     env = dict(os.environ)
     # The endpoint must load AWS managed IAM policies by itself; do not help it from here.
     env.pop("MOTO_IAM_LOAD_MANAGED_POLICIES", None)
+    env["PYTHONFAULTHANDLER"] = "1"  # a fatal error in the endpoint leaves a traceback on its stderr
     stderr_file = Path(tempfile.mkstemp(prefix="local-aws-stderr-", suffix=".log")[1])
     with open(stderr_file, "wb") as err:
         proc = subprocess.Popen(
@@ -146,12 +147,29 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.wait(timeout=10)
 
 
+_PROCESS: dict = {}
+
+
+def endpoint_death() -> str | None:
+    """Why the session's endpoint process is no longer running (None while it runs)."""
+    proc, stderr_file = _PROCESS.get("proc"), _PROCESS.get("stderr")
+    if proc is None or proc.poll() is None:
+        return None
+    rc = proc.returncode
+    how = f"killed by signal {-rc}" if rc < 0 else f"exited with code {rc}"
+    tail = stderr_file.read_text(errors="replace")[-4000:] if stderr_file and stderr_file.exists() else ""
+    return f"the endpoint process {proc.pid} {how}; its stderr ({stderr_file}) ends with:\n{tail}"
+
+
 @pytest.fixture(scope="session")
 def endpoint_url():
     proc, url, stderr_file = _start_endpoint()
+    _PROCESS.update(proc=proc, stderr=stderr_file)
     yield url
+    died = proc.poll() is not None
     _stop(proc)
-    stderr_file.unlink(missing_ok=True)
+    if not died:  # keep the log of an endpoint that died under us
+        stderr_file.unlink(missing_ok=True)
 
 
 # --------------------------------------------------------------------------- control API
@@ -173,6 +191,11 @@ class Endpoint:
                 status, raw = resp.status, resp.read()
         except urllib.error.HTTPError as exc:
             status, raw = exc.code, exc.read()
+        except (urllib.error.URLError, ConnectionError) as exc:
+            death = endpoint_death()
+            if death:
+                raise RuntimeError(death) from exc
+            raise
         try:
             return status, json.loads(raw) if raw else None
         except ValueError:

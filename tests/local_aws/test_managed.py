@@ -61,12 +61,17 @@ def test_aws_managed_policy_can_be_attached_to_a_role(iam):
     assert [p["PolicyArn"] for p in attached] == [CLOUDWATCH_AGENT_POLICY]
 
 
-def test_reset_and_first_request_are_fast(endpoint, lattice):
-    """A reset before every test must stay cheap, or a suite of a few hundred tests takes many minutes."""
+def test_reset_between_tests_is_cheap(endpoint, lattice, ec2, iam):
+    """The per-test reset (and the first calls after it) must stay cheap, or a suite of a few hundred tests
+    takes many minutes instead of the 2 the brief allows."""
+    lattice.list_service_networks()
+    ec2.describe_vpcs()
+    iam.list_roles()
     costs = []
     for _ in range(3):
         started = time.monotonic()
         endpoint.reset()
         lattice.list_service_networks()
+        ec2.describe_vpcs()
         costs.append(time.monotonic() - started)
-    assert min(costs) < 0.5, f"reset + first request took {[round(c, 2) for c in costs]} s"
+    assert sorted(costs)[1] < 0.5, f"reset + first Lattice and EC2 calls took {[round(c, 2) for c in costs]} s"
