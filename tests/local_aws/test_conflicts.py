@@ -105,7 +105,7 @@ def test_target_group_used_by_rule_cannot_be_deleted(lattice, make):
 
 
 def test_target_group_cannot_serve_two_services(lattice, make):
-    svc_a, tg, _ = make.service_with_listener()
+    svc_a, tg, dummy = make.service_with_listener()
     svc_b = make.service()
     assert_conflict(lattice.create_listener, serviceIdentifier=svc_b["id"], name="web", protocol="HTTP", port=80,
                     defaultAction=make.forward(tg["id"]))
@@ -114,7 +114,7 @@ def test_target_group_cannot_serve_two_services(lattice, make):
 
 
 def test_target_group_of_another_service_cannot_be_used_by_a_rule(lattice, make):
-    _, tg, _ = make.service_with_listener()
+    dummy, tg, dummy = make.service_with_listener()
     svc_b = make.service()
     lst_b = make.listener(svc_b["id"])
     assert_conflict(lattice.create_rule, serviceIdentifier=svc_b["id"], listenerIdentifier=lst_b["id"], name="api",
@@ -122,7 +122,7 @@ def test_target_group_of_another_service_cannot_be_used_by_a_rule(lattice, make)
 
 
 def test_target_group_can_be_used_by_two_listeners_of_one_service(lattice, make):
-    svc, tg, _ = make.service_with_listener()
+    svc, tg, dummy = make.service_with_listener()
     second = make.listener(svc["id"], tg["id"], port=8080)
     assert second["defaultAction"]["forward"]["targetGroups"][0]["targetGroupIdentifier"] == tg["id"]
 

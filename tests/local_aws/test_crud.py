@@ -18,7 +18,7 @@ def ids(items: list[dict], key: str = "id") -> list[str]:
 def assert_gone(fn, **kwargs):
     with pytest.raises(ClientError) as exc:
         fn(**kwargs)
-    status, code, _ = error_of(exc)
+    status, code, dummy = error_of(exc)
     assert (status, code) == (404, "ResourceNotFoundException")
 
 
@@ -47,7 +47,7 @@ def test_service_network_default_auth_type_is_none(lattice, make):
 
 
 def test_service_network_list_contains_created_networks(lattice, make):
-    created = {make.network()["id"] for _ in range(3)}
+    created = {make.network()["id"] for dummy in range(3)}
     listed = ids(lattice.list_service_networks()["items"])
     assert sorted(listed) == sorted(created)
 
@@ -96,7 +96,7 @@ def test_service_get_returns_what_was_created(lattice, make):
 
 
 def test_service_list_contains_created_services(lattice, make):
-    created = {make.service()["id"] for _ in range(3)}
+    created = {make.service()["id"] for dummy in range(3)}
     assert sorted(ids(lattice.list_services()["items"])) == sorted(created)
 
 
@@ -143,7 +143,7 @@ def test_target_group_get_returns_what_was_created(lattice, make):
 
 def test_target_group_list_contains_created_groups_with_summary(lattice, make):
     vpc = make.vpc()
-    created = {make.target_group(vpc_id=vpc, port=81)["id"] for _ in range(3)}
+    created = {make.target_group(vpc_id=vpc, port=81)["id"] for dummy in range(3)}
     items = lattice.list_target_groups()["items"]
     assert sorted(ids(items)) == sorted(created)
     assert all(i["port"] == 81 and i["vpcIdentifier"] == vpc and i["type"] == "IP" for i in items)
@@ -195,7 +195,7 @@ def test_lambda_target_group_keeps_event_structure_version(lattice):
 
 
 def test_target_group_used_by_listener_lists_service_arn(lattice, make):
-    svc, tg, _ = make.service_with_listener()
+    svc, tg, dummy = make.service_with_listener()
     assert lattice.get_target_group(targetGroupIdentifier=tg["id"])["serviceArns"] == [svc["arn"]]
 
 
@@ -437,7 +437,7 @@ def test_vpc_association_with_unknown_vpc_is_rejected(lattice, make):
     with pytest.raises(ClientError) as exc:
         lattice.create_service_network_vpc_association(serviceNetworkIdentifier=sn["id"],
                                                        vpcIdentifier="vpc-0123456789abcdef0")
-    status, code, _ = error_of(exc)
+    status, code, dummy = error_of(exc)
     assert status in (400, 404) and code in ("ValidationException", "ResourceNotFoundException")
 
 

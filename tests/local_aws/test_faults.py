@@ -44,7 +44,7 @@ def test_faulted_create_makes_nothing(lattice_noretry, lattice, endpoint):
 def _sequence(endpoint, client, seed: int, n: int = 30) -> list[str]:
     endpoint.reset()
     endpoint.set_config(seed=seed, throttle_rate=0.3, error_rate=0.2)
-    seq = [outcome(client.list_service_networks) for _ in range(n)]
+    seq = [outcome(client.list_service_networks) for dummy in range(n)]
     endpoint.set_config(throttle_rate=0.0, error_rate=0.0)
     return seq
 
@@ -63,13 +63,13 @@ def test_different_seed_gives_different_fault_sequence(lattice_noretry, endpoint
 
 def test_fault_rates_are_roughly_honoured(lattice_noretry, endpoint):
     endpoint.set_config(seed=99, throttle_rate=0.3)
-    seq = [outcome(lattice_noretry.list_service_networks) for _ in range(200)]
+    seq = [outcome(lattice_noretry.list_service_networks) for dummy in range(200)]
     assert 35 <= seq.count("ThrottlingException") <= 85, seq.count("ThrottlingException")
 
 
 def _calls_until_a_throttle(call, endpoint, operation: str) -> list[int]:
     """Make retried calls (each must succeed) until the log shows an injected throttle; return the statuses."""
-    for _ in range(20):
+    for dummy in range(20):
         call()
         statuses = [r["status"] for r in endpoint.requests() if r["operation"] == operation]
         if 429 in statuses or 503 in statuses:
@@ -87,7 +87,7 @@ def test_botocore_retries_injected_throttles(lattice, endpoint):
 def test_lag_reads_makes_first_gets_not_found(lattice_noretry, endpoint, make):
     endpoint.set_config(lag_reads=2)
     sn = make.network()
-    outcomes = [outcome(lattice_noretry.get_service_network, serviceNetworkIdentifier=sn["id"]) for _ in range(3)]
+    outcomes = [outcome(lattice_noretry.get_service_network, serviceNetworkIdentifier=sn["id"]) for dummy in range(3)]
     assert outcomes == ["ResourceNotFoundException", "ResourceNotFoundException", "ok"]
 
 
@@ -105,7 +105,8 @@ def test_lag_reads_applies_to_nested_resources(lattice_noretry, endpoint, make):
     endpoint.set_config(lag_reads=1)
     lst = make.listener(svc["id"])
     kwargs = {"serviceIdentifier": svc["id"], "listenerIdentifier": lst["id"]}
-    assert [outcome(lattice_noretry.get_listener, **kwargs) for _ in range(2)] == ["ResourceNotFoundException", "ok"]
+    outcomes = [outcome(lattice_noretry.get_listener, **kwargs) for dummy in range(2)]
+    assert outcomes == ["ResourceNotFoundException", "ok"]
 
 
 def test_lag_does_not_affect_resources_created_before(lattice_noretry, endpoint, make):
@@ -119,7 +120,7 @@ def test_control_endpoints_are_never_faulted(endpoint):
     for method, path, body in (("GET", "/_local/config", None), ("POST", "/_local/config", {"seed": 3}),
                                ("GET", "/_local/requests", None), ("DELETE", "/_local/requests", None),
                                ("POST", "/moto-api/reset", None)):
-        for _ in range(5):
+        for dummy in range(5):
             status, out = endpoint.http(method, path, body)
             assert 200 <= status < 300, (method, path, status, out)
 
@@ -128,7 +129,7 @@ def test_ec2_calls_are_throttled_with_ec2_error(ec2_noretry, endpoint):
     endpoint.set_config(throttle_rate=1.0)
     with pytest.raises(ClientError) as exc:
         ec2_noretry.describe_vpcs()
-    status, code, _ = error_of(exc)
+    status, code, dummy = error_of(exc)
     assert code == "RequestLimitExceeded"
     assert status == 503
 
@@ -146,7 +147,7 @@ def test_ec2_server_errors_use_ec2_error_code(ec2_noretry, endpoint):
     endpoint.set_config(error_rate=1.0)
     with pytest.raises(ClientError) as exc:
         ec2_noretry.describe_vpcs()
-    status, code, _ = error_of(exc)
+    status, code, dummy = error_of(exc)
     assert (status, code) == (500, "InternalError")
 
 

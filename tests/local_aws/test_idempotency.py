@@ -43,10 +43,11 @@ def _cases(make):
             lambda: [i["id"] for i in c.list_target_groups()["items"]],
         ),
         "listener": (
-            lambda alt, **kw: c.create_listener(serviceIdentifier=svc["id"], name=names["listener"][alt],
+            # On svc2: svc already has lst, and a service takes two listeners.
+            lambda alt, **kw: c.create_listener(serviceIdentifier=svc2["id"], name=names["listener"][alt],
                                                 protocol="HTTP", port=8081 if alt else 8080,
                                                 defaultAction=make.fixed(404), **kw),
-            lambda: [i["id"] for i in c.list_listeners(serviceIdentifier=svc["id"])["items"]],
+            lambda: [i["id"] for i in c.list_listeners(serviceIdentifier=svc2["id"])["items"]],
         ),
         "rule": (
             lambda alt, **kw: c.create_rule(serviceIdentifier=svc["id"], listenerIdentifier=lst["id"],
@@ -101,7 +102,7 @@ def test_same_client_token_with_different_request_is_conflict(make, kind):
     before = list_ids()
     with pytest.raises(ClientError) as exc:
         create(True, clientToken=token)
-    status, code, _ = error_of(exc)
+    status, code, dummy = error_of(exc)
     assert (status, code) == (409, "ConflictException")
     assert list_ids() == before and first["id"] in before
 

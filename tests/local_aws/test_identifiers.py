@@ -214,7 +214,7 @@ def test_tags_of_unknown_arn_is_404(lattice):
 
 
 def test_listener_of_another_service_is_not_found(lattice, make):
-    svc, _, lst = make.service_with_listener()
+    svc, dummy, lst = make.service_with_listener()
     other = make.service()
     with pytest.raises(ClientError) as exc:
         lattice.get_listener(serviceIdentifier=other["id"], listenerIdentifier=lst["id"])

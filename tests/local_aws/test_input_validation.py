@@ -89,7 +89,7 @@ def test_nested_member_is_validated(lattice_raw, make):
 def test_too_many_security_groups_is_rejected(lattice_raw, make):
     sn = make.network()
     vpc = make.vpc()
-    sgs = [make.security_group(vpc) for _ in range(6)]
+    sgs = [make.security_group(vpc) for dummy in range(6)]
     assert_invalid(lattice_raw.create_service_network_vpc_association, "securityGroupIds",
                    serviceNetworkIdentifier=sn["id"], vpcIdentifier=vpc, securityGroupIds=sgs)
 

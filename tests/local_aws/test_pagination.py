@@ -10,7 +10,7 @@ def page_through(fn, page_size: int = 2, **kwargs) -> tuple[list[str], list[int]
     seen: list[str] = []
     sizes: list[int] = []
     token = None
-    for _ in range(100):
+    for dummy in range(100):
         params = dict(kwargs, maxResults=page_size)
         if token:
             params["nextToken"] = token
@@ -28,12 +28,12 @@ def _setup(make, kind: str):
     """Create several items for one List operation: (list fn, kwargs, expected ids, page size)."""
     c = make.c
     if kind == "ListServiceNetworks":
-        return c.list_service_networks, {}, [make.network()["id"] for _ in range(5)], 2
+        return c.list_service_networks, {}, [make.network()["id"] for dummy in range(5)], 2
     if kind == "ListServices":
-        return c.list_services, {}, [make.service()["id"] for _ in range(5)], 2
+        return c.list_services, {}, [make.service()["id"] for dummy in range(5)], 2
     if kind == "ListTargetGroups":
         vpc = make.vpc()
-        return c.list_target_groups, {}, [make.target_group(vpc_id=vpc)["id"] for _ in range(5)], 2
+        return c.list_target_groups, {}, [make.target_group(vpc_id=vpc)["id"] for dummy in range(5)], 2
     if kind == "ListListeners":
         # Default quota: 2 listeners per service, so page one at a time.
         svc = make.service()
@@ -45,7 +45,7 @@ def _setup(make, kind: str):
         return c.list_rules, {"serviceIdentifier": svc["id"], "listenerIdentifier": lst["id"]}, made, 2
     if kind == "ListServiceNetworkServiceAssociations":
         sn = make.network()
-        made = [make.sn_service(sn["id"], make.service()["id"])["id"] for _ in range(5)]
+        made = [make.sn_service(sn["id"], make.service()["id"])["id"] for dummy in range(5)]
         return c.list_service_network_service_associations, {"serviceNetworkIdentifier": sn["id"]}, made, 2
     if kind == "ListServiceNetworkVpcAssociations":
         sn = make.network()
@@ -87,7 +87,7 @@ def test_list_targets_pages_every_target_exactly_once(lattice, make):
 
 
 def test_paginator_walks_all_pages(lattice, make):
-    made = {make.network()["id"] for _ in range(5)}
+    made = {make.network()["id"] for dummy in range(5)}
     pages = list(lattice.get_paginator("list_service_networks").paginate(PaginationConfig={"PageSize": 2}))
     assert len(pages) == 3
     assert {i["id"] for p in pages for i in p["items"]} == made

@@ -236,28 +236,28 @@ def test_client_hook_rejects_unknown_raw_key_botocore_would_drop(fake_aws):
 
 
 def test_client_hook_rejects_wrong_type(fake_aws):
-    client, _ = fake_aws
+    client, dummy = fake_aws
     _FakeAws.reply = (200, {}, _service_body(status=1))
     with pytest.raises(ShapeMismatch, match="status"):
         client.get_service(serviceIdentifier="svc-0123456789abcdef0")
 
 
 def test_client_hook_rejects_missing_required_member(fake_aws):
-    client, _ = fake_aws
+    client, dummy = fake_aws
     _FakeAws.reply = (200, {}, {"nextToken": "abc"})
     with pytest.raises(ShapeMismatch, match="items"):
         client.list_service_networks()
 
 
 def test_client_hook_rejects_wrong_success_status(fake_aws):
-    client, _ = fake_aws
+    client, dummy = fake_aws
     _FakeAws.reply = (200, {}, _service_body())  # CreateService answers 201 in AWS
     with pytest.raises(ShapeMismatch, match="201"):
         client.create_service(name="my-service")
 
 
 def test_client_hook_rejects_error_without_modeled_members(fake_aws):
-    client, _ = fake_aws
+    client, dummy = fake_aws
     _FakeAws.reply = (404, {"x-amzn-ErrorType": "ResourceNotFoundException"}, {"message": "not found"})
     with pytest.raises(ShapeMismatch, match="resourceId"):
         client.get_service(serviceIdentifier="svc-0123456789abcdef0")

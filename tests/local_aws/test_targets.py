@@ -36,7 +36,7 @@ def test_target_port_defaults_to_target_group_port(lattice, make):
 
 def test_registering_a_target_twice_lists_it_once(lattice, make):
     tg = make.target_group()
-    for _ in range(2):
+    for dummy in range(2):
         lattice.register_targets(targetGroupIdentifier=tg["id"], targets=[{"id": "10.0.0.1", "port": 80}])
     assert list(listed(lattice, tg["id"])) == [("10.0.0.1", 80)]
 
@@ -57,7 +57,7 @@ def test_targets_of_unused_target_group_are_unused(lattice, make):
 
 
 def test_targets_of_target_group_in_use_are_healthy_under_instant_profile(lattice, make):
-    _, tg, _ = make.service_with_listener()
+    dummy, tg, dummy = make.service_with_listener()
     lattice.register_targets(targetGroupIdentifier=tg["id"], targets=[{"id": "10.0.0.1", "port": 80}])
     assert listed(lattice, tg["id"])[("10.0.0.1", 80)]["status"] == "HEALTHY"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from functools import partial
 
 import pytest
 from botocore.exceptions import ClientError
@@ -36,7 +37,7 @@ def test_service_goes_create_in_progress_then_active(lattice, make, realistic):
     started = time.monotonic()
     svc = make.service()
     assert svc["status"] == "CREATE_IN_PROGRESS"
-    get = lambda: lattice.get_service(serviceIdentifier=svc["id"])  # noqa: E731
+    get = partial(lattice.get_service, serviceIdentifier=svc["id"])
     _in_progress_then(make, get, "CREATE_IN_PROGRESS", status_is("ACTIVE"), started)
     assert time.monotonic() - started >= TRANSITION * 0.9
 
@@ -47,7 +48,7 @@ def test_target_group_goes_create_in_progress_then_active(lattice, make, realist
     started = time.monotonic()
     tg = make.target_group(vpc_id=vpc)
     assert tg["status"] == "CREATE_IN_PROGRESS"
-    get = lambda: lattice.get_target_group(targetGroupIdentifier=tg["id"])  # noqa: E731
+    get = partial(lattice.get_target_group, targetGroupIdentifier=tg["id"])
     _in_progress_then(make, get, "CREATE_IN_PROGRESS", status_is("ACTIVE"), started)
 
 
@@ -57,8 +58,8 @@ def test_service_association_goes_create_in_progress_then_active(lattice, make, 
     started = time.monotonic()
     a = make.sn_service(sn["id"], svc["id"])
     assert a["status"] == "CREATE_IN_PROGRESS"
-    get = lambda: lattice.get_service_network_service_association(  # noqa: E731
-        serviceNetworkServiceAssociationIdentifier=a["id"])
+    get = partial(
+        lattice.get_service_network_service_association, serviceNetworkServiceAssociationIdentifier=a["id"])
     _in_progress_then(make, get, "CREATE_IN_PROGRESS", status_is("ACTIVE"), started)
 
 
@@ -70,8 +71,8 @@ def test_vpc_association_goes_create_in_progress_then_active(lattice, make, real
     started = time.monotonic()
     a = make.sn_vpc(sn["id"], vpc, securityGroupIds=[sg])
     assert a["status"] == "CREATE_IN_PROGRESS"
-    get = lambda: lattice.get_service_network_vpc_association(  # noqa: E731
-        serviceNetworkVpcAssociationIdentifier=a["id"])
+    get = partial(
+        lattice.get_service_network_vpc_association, serviceNetworkVpcAssociationIdentifier=a["id"])
     _in_progress_then(make, get, "CREATE_IN_PROGRESS", status_is("ACTIVE"), started)
 
 
@@ -91,7 +92,7 @@ def test_service_goes_delete_in_progress_then_gone(lattice, make, realistic):
     started = time.monotonic()
     out = lattice.delete_service(serviceIdentifier=svc["id"])
     assert out["status"] == "DELETE_IN_PROGRESS"
-    get = lambda: lattice.get_service(serviceIdentifier=svc["id"])  # noqa: E731
+    get = partial(lattice.get_service, serviceIdentifier=svc["id"])
     _in_progress_then(make, get, "DELETE_IN_PROGRESS", is_not_found, started)
     assert svc["id"] not in [i["id"] for i in lattice.list_services().get("items", [])]
 
@@ -102,7 +103,7 @@ def test_target_group_goes_delete_in_progress_then_gone(lattice, make, realistic
     started = time.monotonic()
     out = lattice.delete_target_group(targetGroupIdentifier=tg["id"])
     assert out["status"] == "DELETE_IN_PROGRESS"
-    get = lambda: lattice.get_target_group(targetGroupIdentifier=tg["id"])  # noqa: E731
+    get = partial(lattice.get_target_group, targetGroupIdentifier=tg["id"])
     _in_progress_then(make, get, "DELETE_IN_PROGRESS", is_not_found, started)
 
 
@@ -113,8 +114,8 @@ def test_service_association_goes_delete_in_progress_then_gone(lattice, make, re
     started = time.monotonic()
     out = lattice.delete_service_network_service_association(serviceNetworkServiceAssociationIdentifier=a["id"])
     assert out["status"] == "DELETE_IN_PROGRESS"
-    get = lambda: lattice.get_service_network_service_association(  # noqa: E731
-        serviceNetworkServiceAssociationIdentifier=a["id"])
+    get = partial(
+        lattice.get_service_network_service_association, serviceNetworkServiceAssociationIdentifier=a["id"])
     _in_progress_then(make, get, "DELETE_IN_PROGRESS", is_not_found, started)
 
 
@@ -125,8 +126,8 @@ def test_vpc_association_goes_delete_in_progress_then_gone(lattice, make, realis
     started = time.monotonic()
     out = lattice.delete_service_network_vpc_association(serviceNetworkVpcAssociationIdentifier=a["id"])
     assert out["status"] == "DELETE_IN_PROGRESS"
-    get = lambda: lattice.get_service_network_vpc_association(  # noqa: E731
-        serviceNetworkVpcAssociationIdentifier=a["id"])
+    get = partial(
+        lattice.get_service_network_vpc_association, serviceNetworkVpcAssociationIdentifier=a["id"])
     _in_progress_then(make, get, "DELETE_IN_PROGRESS", is_not_found, started)
 
 
@@ -153,14 +154,14 @@ def test_vpc_association_update_passes_update_in_progress(lattice, make, realist
     out = lattice.update_service_network_vpc_association(serviceNetworkVpcAssociationIdentifier=a["id"],
                                                          securityGroupIds=[sg])
     assert out["status"] == "UPDATE_IN_PROGRESS"
-    get = lambda: lattice.get_service_network_vpc_association(  # noqa: E731
-        serviceNetworkVpcAssociationIdentifier=a["id"])
+    get = partial(
+        lattice.get_service_network_vpc_association, serviceNetworkVpcAssociationIdentifier=a["id"])
     final = _in_progress_then(make, get, "UPDATE_IN_PROGRESS", status_is("ACTIVE"), started)
     assert final["securityGroupIds"] == [sg]
 
 
 def test_targets_in_use_go_initial_then_healthy(lattice, make, realistic):
-    _, tg, _ = make.service_with_listener()
+    dummy, tg, dummy = make.service_with_listener()
     realistic()
     started = time.monotonic()
     lattice.register_targets(targetGroupIdentifier=tg["id"], targets=[{"id": "10.0.0.1", "port": 80}])
@@ -172,7 +173,7 @@ def test_targets_in_use_go_initial_then_healthy(lattice, make, realistic):
 
 
 def test_deregistered_target_drains_then_disappears(lattice, make, realistic):
-    _, tg, _ = make.service_with_listener()
+    dummy, tg, dummy = make.service_with_listener()
     lattice.register_targets(targetGroupIdentifier=tg["id"], targets=[{"id": "10.0.0.1", "port": 80}])
     realistic()
     started = time.monotonic()
@@ -201,7 +202,7 @@ def test_instant_profile_is_the_default(endpoint):
 
 def test_instant_everything_is_active_at_once(lattice, make):
     sn = make.network()
-    svc, tg, _ = make.service_with_listener()
+    svc, tg, dummy = make.service_with_listener()
     snsa = make.sn_service(sn["id"], svc["id"])
     snva = make.sn_vpc(sn["id"])
     assert (svc["status"], tg["status"], snsa["status"], snva["status"]) == ("ACTIVE",) * 4

@@ -14,10 +14,24 @@ from local_aws.middleware import LocalAWSMiddleware
 def install_backends() -> None:
     """Put our VPC Lattice backend in place of moto's before moto builds its per-service apps."""
     import moto.vpclattice
+    from moto.core.base_backend import BackendDict
 
     from local_aws.lattice import lattice_backends
 
     moto.vpclattice.vpclattice_backends = lattice_backends
+    BackendDict.reset = classmethod(_discard_all_backends)
+
+
+def _discard_all_backends(backend_dict_class) -> None:
+    """``POST /moto-api/reset`` without the waste: moto re-initialises every backend and then discards
+    them all, which reloads ~1,000 AWS managed IAM policies per partition for nothing. Discarding is enough:
+    the next request builds fresh backends on demand."""
+    from moto.core.base_backend import backend_lock
+
+    with backend_lock:
+        for backend_dict in backend_dict_class._instances:
+            backend_dict.clear()
+        backend_dict_class._instances.clear()
 
 
 def create_app(request_log_path: str | None = None) -> LocalAWSMiddleware:

@@ -50,9 +50,13 @@ DEFAULT_RULE_NAME = "default"
 MAX_TAGS_PER_RESOURCE = 50
 AUTH_POLICY_MAX_CHARS = 10 * 1024  # documented quota; the model allows longer strings
 
-# Adjustable AWS quotas (listeners per service, rules per listener, associations per network) are not enforced:
-# accounts differ. A target group's target limit is, through RegisterTargets' unsuccessful list.
+# AWS's default quotas. Listeners and rules answer 402 ServiceQuotaExceededException past them; the target limit
+# shows in RegisterTargets' unsuccessful list. Association quotas (500 per network) are not enforced.
+MAX_LISTENERS_PER_SERVICE = 2
+MAX_RULES_PER_LISTENER = 10
 MAX_TARGETS_PER_TARGET_GROUP = 1000
+# The model allows 100-599; the service supports only these.
+FIXED_RESPONSE_STATUS_CODES = (404, 500)
 
 # Health check defaults AWS fills in for INSTANCE and IP target groups (the protocol follows the target group's).
 HEALTH_CHECK_DEFAULTS = {
@@ -1090,6 +1094,11 @@ class LatticeBackend(BaseBackend):
         self._check_tags(tags)
         port = port or LISTENER_DEFAULT_PORTS[protocol]
         siblings = self.listeners_of(service)
+        if len(siblings) >= MAX_LISTENERS_PER_SERVICE:
+            raise ServiceQuotaExceededException(
+                f"Service {service.id} already has {len(siblings)} listeners, the quota of listeners per service",
+                Listener.resource_type, "listeners-per-service",
+            )  # fmt: skip
         for sibling in siblings:
             if sibling.name == name:
                 raise ConflictException(
@@ -1117,7 +1126,10 @@ class LatticeBackend(BaseBackend):
         if "fixedResponse" in kinds:
             if protocol == "TLS_PASSTHROUGH":
                 raise invalid(f"{field}.fixedResponse", "TLS_PASSTHROUGH listeners support forward actions only")
-            return {"fixedResponse": {"statusCode": action["fixedResponse"]["statusCode"]}}
+            status_code = action["fixedResponse"]["statusCode"]
+            if status_code not in FIXED_RESPONSE_STATUS_CODES:
+                raise invalid(f"{field}.fixedResponse.statusCode", "Only 404 and 500 are supported")
+            return {"fixedResponse": {"statusCode": status_code}}
 
         entries = action["forward"].get("targetGroups") or []
         if not 1 <= len(entries) <= 10:
@@ -1190,6 +1202,11 @@ class LatticeBackend(BaseBackend):
             raise invalid("listenerIdentifier", "TLS_PASSTHROUGH listeners have no rules besides the default one")
         self._check_tags(tags)
         rules = [rule for rule in self.rules_of(listener) if not rule.is_default]
+        if len(rules) >= MAX_RULES_PER_LISTENER:
+            raise ServiceQuotaExceededException(
+                f"Listener {listener.id} already has {len(rules)} rules, the quota of rules per listener",
+                Rule.resource_type, "rules-per-listener",
+            )  # fmt: skip
         for rule in rules:
             if rule.name == name:
                 raise ConflictException(
