@@ -277,7 +277,7 @@ class ResponseValidator:
                     errors.append(f"operation has no output shape but the body is {decoded!r:.200}")
             elif decoded is None and _body_members(operation_model.output_shape):
                 # An empty body is fine only if nothing in it is required.
-                req = [r for r in operation_model.output_shape.required_members]
+                req = list(operation_model.output_shape.required_members)
                 if req:
                     errors.append(f"empty body, but {req} are required")
             elif decoded is not None:

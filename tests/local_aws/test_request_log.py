@@ -38,7 +38,7 @@ def test_lattice_get_is_logged_as_not_mutating(lattice, endpoint, make):
 def test_lattice_operations_are_classified(lattice, endpoint, make, op, mutating):
     sn = make.network()
     calls = {
-        "ListServiceNetworks": lambda: lattice.list_service_networks(),
+        "ListServiceNetworks": lattice.list_service_networks,
         "UpdateServiceNetwork": lambda: lattice.update_service_network(serviceNetworkIdentifier=sn["id"],
                                                                        authType="AWS_IAM"),
         "DeleteServiceNetwork": lambda: lattice.delete_service_network(serviceNetworkIdentifier=sn["id"]),

@@ -1277,7 +1277,7 @@ class LatticeBackend(BaseBackend):
         for update in rules:
             try:
                 rule = self.find_rule(service_identifier, listener_identifier, update["ruleIdentifier"])
-                if any(rule is earlier for earlier, _, _ in accepted):
+                if any(rule is earlier for earlier, dummy, dummy in accepted):
                     raise invalid("ruleIdentifier", f"Rule {rule.id} appears more than once in the batch")
                 accepted.append((rule, update, self._checked_rule_update(rule, update.get("action"))))
             except (ResourceNotFoundException, ConflictException, ValidationException) as error:
@@ -1286,7 +1286,7 @@ class LatticeBackend(BaseBackend):
         # Drop updates whose new priority collides in the final state until no collision is left.
         while True:
             final = {rule.id: rule.priority for rule in self.rules_of(listener) if not rule.is_default}
-            for rule, update, _ in accepted:
+            for rule, update, dummy in accepted:
                 if update.get("priority") is not None:
                     final[rule.id] = update["priority"]
             colliding = [
@@ -1306,7 +1306,7 @@ class LatticeBackend(BaseBackend):
 
         for rule, update, checked_action in accepted:
             self._apply_rule_update(rule, update.get("match"), update.get("priority"), checked_action)
-        return {"successful": [rule.describe() for rule, _, _ in accepted], "unsuccessful": unsuccessful}
+        return {"successful": [rule.describe() for rule, dummy, dummy in accepted], "unsuccessful": unsuccessful}
 
     @staticmethod
     def _rule_failure(rule_identifier: str, error: Exception) -> dict[str, Any]:
