@@ -62,6 +62,7 @@ IMPLEMENTED_LATTICE_OPERATIONS = sorted(
     + ["ListAccessLogSubscriptions"]
     + [f"{verb}{noun}" for noun in ("AuthPolicy", "ResourcePolicy") for verb in ("Put", "Get", "Delete")]
     + ["TagResource", "UntagResource", "ListTagsForResource"]
+    + ["ListServiceNetworkResourceAssociations"]
 )
 
 # Loopback only: never let a proxy from the environment see our traffic.

@@ -66,6 +66,15 @@ def test_service_network_delete_removes_it(lattice, make):
     assert sn["id"] not in ids(lattice.list_service_networks()["items"])
 
 
+def test_service_network_has_no_resource_associations_as_resource_configurations_are_not_modelled(lattice, make):
+    sn = make.network()
+    listed = lattice.list_service_network_resource_associations(serviceNetworkIdentifier=sn["arn"])
+    assert listed["items"] == []
+    with pytest.raises(ClientError) as exc:
+        lattice.list_service_network_resource_associations(serviceNetworkIdentifier="sn-0123456789abcdef0")
+    assert error_of(exc)[:2] == (404, "ResourceNotFoundException")
+
+
 def test_service_network_counts_associations(lattice, make):
     sn = make.network()
     make.sn_service(sn["id"], make.service()["id"])

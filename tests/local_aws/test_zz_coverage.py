@@ -20,4 +20,4 @@ def test_operation_list_matches_botocore(validator):
 
     model = botocore.session.get_session().get_service_model("vpc-lattice")
     assert set(IMPLEMENTED_LATTICE_OPERATIONS) <= set(model.operation_names)
-    assert len(IMPLEMENTED_LATTICE_OPERATIONS) == 52
+    assert len(IMPLEMENTED_LATTICE_OPERATIONS) == 53

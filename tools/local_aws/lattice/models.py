@@ -1359,6 +1359,16 @@ class LatticeBackend(BaseBackend):
         ]  # fmt: skip
         return paginate(associations, max_results, next_token)
 
+    def list_service_network_resource_associations(
+        self, service_network_identifier=None, resource_configuration_identifier=None, include_children=None,
+        max_results=None, next_token=None,
+    ):  # fmt: skip
+        """Always empty: resource configurations are not modelled, so none can be associated. Answering lets a
+        caller that checks every kind of association before deleting a network do so."""
+        if service_network_identifier is not None:
+            self.find_service_network(service_network_identifier)
+        return paginate([], max_results, next_token)
+
     @staticmethod
     def _names(resource: LatticeResource, identifier: str | None) -> bool:
         """Whether an optional filter (ID or ARN) names the resource; filters on unknown resources match nothing."""
@@ -1604,8 +1614,8 @@ class LatticeBackend(BaseBackend):
         for key in tag_keys:
             resource.tags.pop(key, None)
 
-    def list_tags_for_resource(self, resource_arn) -> dict[str, str]:
-        return dict(self._find_by_arn(resource_arn).tags)
+    def list_tags_for_resource(self, resource_arn) -> dict[str, Any]:
+        return {"tags": dict(self._find_by_arn(resource_arn).tags)}
 
 
 lattice_backends = BackendDict(LatticeBackend, "vpc-lattice")

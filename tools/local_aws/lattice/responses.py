@@ -2,7 +2,7 @@
 
 moto routes each request to an operation with botocore's model and parses its parameters; ``call_action`` then
 validates them against the model (once, for every operation) and calls the method named after the operation.
-Each method hands the parameters, renamed to snake_case, to the backend method of the same name and returns an
+Each such method hands the parameters, renamed to snake_case, to the backend method of the same name and returns an
 ``ActionResult`` that moto's serializer renders with the operation's output shape.
 """
 
@@ -16,7 +16,47 @@ from moto.core.responses import ActionResult, BaseResponse
 from moto.core.utils import get_service_model
 
 from ..validation import validate_input
-from .models import BACKEND_LOCK, LatticeBackend, LatticeResource, lattice_backends
+from .models import BACKEND_LOCK, LatticeBackend, lattice_backends
+
+# What each backend method returns, and so how its result is rendered:
+#   resource  one resource, rendered with its describe()
+#   page      (items, next token) of a List operation
+#   nothing   an empty response
+#   as_is     a dict already in the output shape
+RESULT_KINDS = {
+    "resource": [
+        "create_service_network", "get_service_network", "update_service_network",
+        "create_service", "get_service", "update_service", "delete_service",
+        "create_target_group", "get_target_group", "update_target_group", "delete_target_group",
+        "create_listener", "get_listener", "update_listener",
+        "create_rule", "get_rule", "update_rule",
+        "create_service_network_service_association", "get_service_network_service_association",
+        "delete_service_network_service_association",
+        "create_service_network_vpc_association", "get_service_network_vpc_association",
+        "update_service_network_vpc_association", "delete_service_network_vpc_association",
+        "create_access_log_subscription", "get_access_log_subscription", "update_access_log_subscription",
+    ],
+    "page": [
+        "list_service_networks", "list_services", "list_target_groups", "list_targets", "list_listeners",
+        "list_rules", "list_service_network_service_associations", "list_service_network_vpc_associations",
+        "list_service_network_resource_associations", "list_access_log_subscriptions",
+    ],
+    "nothing": [
+        "delete_service_network", "delete_listener", "delete_rule", "delete_access_log_subscription",
+        "delete_auth_policy", "put_resource_policy", "delete_resource_policy", "tag_resource", "untag_resource",
+    ],
+    "as_is": [
+        "register_targets", "deregister_targets", "batch_update_rule", "put_auth_policy", "get_auth_policy",
+        "get_resource_policy", "list_tags_for_resource",
+    ],
+}  # fmt: skip
+
+RENDERERS = {
+    "resource": lambda resource: resource.describe(),
+    "page": lambda page: {"items": [item.describe() for item in page[0]], "nextToken": page[1]},
+    "nothing": lambda dummy: {},
+    "as_is": lambda result: result,
+}
 
 
 class LatticeResponse(BaseResponse):
@@ -46,186 +86,16 @@ class LatticeResponse(BaseResponse):
         """The operation's parameters as the backend methods name them."""
         return {xform_name(name): value for name, value in {**self.uri_match, **self.params}.items()}
 
-    def _call(self, operation: str) -> Any:
-        return getattr(self.backend, operation)(**self._kwargs())
 
-    def _describe(self, operation: str) -> ActionResult:
-        resource: LatticeResource = self._call(operation)
-        return ActionResult(resource.describe())
+def _operation_handler(operation: str, render) -> Any:
+    def handle(self: LatticeResponse) -> ActionResult:
+        return ActionResult(render(getattr(self.backend, operation)(**self._kwargs())))
 
-    def _page(self, operation: str) -> ActionResult:
-        items, next_token = self._call(operation)
-        return ActionResult({"items": [item.describe() for item in items], "nextToken": next_token})
+    handle.__name__ = operation
+    return handle
 
-    def _empty(self, operation: str) -> ActionResult:
-        self._call(operation)
-        return ActionResult({})
 
-    def _as_is(self, operation: str) -> ActionResult:
-        return ActionResult(self._call(operation))
-
-    # Service networks
-    def create_service_network(self) -> ActionResult:
-        return self._describe("create_service_network")
-
-    def get_service_network(self) -> ActionResult:
-        return self._describe("get_service_network")
-
-    def list_service_networks(self) -> ActionResult:
-        return self._page("list_service_networks")
-
-    def update_service_network(self) -> ActionResult:
-        return self._describe("update_service_network")
-
-    def delete_service_network(self) -> ActionResult:
-        return self._empty("delete_service_network")
-
-    # Services
-    def create_service(self) -> ActionResult:
-        return self._describe("create_service")
-
-    def get_service(self) -> ActionResult:
-        return self._describe("get_service")
-
-    def list_services(self) -> ActionResult:
-        return self._page("list_services")
-
-    def update_service(self) -> ActionResult:
-        return self._describe("update_service")
-
-    def delete_service(self) -> ActionResult:
-        return self._describe("delete_service")
-
-    # Target groups and targets
-    def create_target_group(self) -> ActionResult:
-        return self._describe("create_target_group")
-
-    def get_target_group(self) -> ActionResult:
-        return self._describe("get_target_group")
-
-    def list_target_groups(self) -> ActionResult:
-        return self._page("list_target_groups")
-
-    def update_target_group(self) -> ActionResult:
-        return self._describe("update_target_group")
-
-    def delete_target_group(self) -> ActionResult:
-        return self._describe("delete_target_group")
-
-    def register_targets(self) -> ActionResult:
-        return self._as_is("register_targets")
-
-    def deregister_targets(self) -> ActionResult:
-        return self._as_is("deregister_targets")
-
-    def list_targets(self) -> ActionResult:
-        return self._page("list_targets")
-
-    # Listeners
-    def create_listener(self) -> ActionResult:
-        return self._describe("create_listener")
-
-    def get_listener(self) -> ActionResult:
-        return self._describe("get_listener")
-
-    def list_listeners(self) -> ActionResult:
-        return self._page("list_listeners")
-
-    def update_listener(self) -> ActionResult:
-        return self._describe("update_listener")
-
-    def delete_listener(self) -> ActionResult:
-        return self._empty("delete_listener")
-
-    # Rules
-    def create_rule(self) -> ActionResult:
-        return self._describe("create_rule")
-
-    def get_rule(self) -> ActionResult:
-        return self._describe("get_rule")
-
-    def list_rules(self) -> ActionResult:
-        return self._page("list_rules")
-
-    def update_rule(self) -> ActionResult:
-        return self._describe("update_rule")
-
-    def batch_update_rule(self) -> ActionResult:
-        return self._as_is("batch_update_rule")
-
-    def delete_rule(self) -> ActionResult:
-        return self._empty("delete_rule")
-
-    # Service network service associations
-    def create_service_network_service_association(self) -> ActionResult:
-        return self._describe("create_service_network_service_association")
-
-    def get_service_network_service_association(self) -> ActionResult:
-        return self._describe("get_service_network_service_association")
-
-    def list_service_network_service_associations(self) -> ActionResult:
-        return self._page("list_service_network_service_associations")
-
-    def delete_service_network_service_association(self) -> ActionResult:
-        return self._describe("delete_service_network_service_association")
-
-    # Service network VPC associations
-    def create_service_network_vpc_association(self) -> ActionResult:
-        return self._describe("create_service_network_vpc_association")
-
-    def get_service_network_vpc_association(self) -> ActionResult:
-        return self._describe("get_service_network_vpc_association")
-
-    def list_service_network_vpc_associations(self) -> ActionResult:
-        return self._page("list_service_network_vpc_associations")
-
-    def update_service_network_vpc_association(self) -> ActionResult:
-        return self._describe("update_service_network_vpc_association")
-
-    def delete_service_network_vpc_association(self) -> ActionResult:
-        return self._describe("delete_service_network_vpc_association")
-
-    # Access log subscriptions
-    def create_access_log_subscription(self) -> ActionResult:
-        return self._describe("create_access_log_subscription")
-
-    def get_access_log_subscription(self) -> ActionResult:
-        return self._describe("get_access_log_subscription")
-
-    def list_access_log_subscriptions(self) -> ActionResult:
-        return self._page("list_access_log_subscriptions")
-
-    def update_access_log_subscription(self) -> ActionResult:
-        return self._describe("update_access_log_subscription")
-
-    def delete_access_log_subscription(self) -> ActionResult:
-        return self._empty("delete_access_log_subscription")
-
-    # Auth and resource policies
-    def put_auth_policy(self) -> ActionResult:
-        return self._as_is("put_auth_policy")
-
-    def get_auth_policy(self) -> ActionResult:
-        return self._as_is("get_auth_policy")
-
-    def delete_auth_policy(self) -> ActionResult:
-        return self._empty("delete_auth_policy")
-
-    def put_resource_policy(self) -> ActionResult:
-        return self._empty("put_resource_policy")
-
-    def get_resource_policy(self) -> ActionResult:
-        return self._as_is("get_resource_policy")
-
-    def delete_resource_policy(self) -> ActionResult:
-        return self._empty("delete_resource_policy")
-
-    # Tags
-    def tag_resource(self) -> ActionResult:
-        return self._empty("tag_resource")
-
-    def untag_resource(self) -> ActionResult:
-        return self._empty("untag_resource")
-
-    def list_tags_for_resource(self) -> ActionResult:
-        return ActionResult({"tags": self._call("list_tags_for_resource")})
+# moto calls the response method named after the operation; every one of ours is a table entry.
+for _kind, _operations in RESULT_KINDS.items():
+    for _operation in _operations:
+        setattr(LatticeResponse, _operation, _operation_handler(_operation, RENDERERS[_kind]))
