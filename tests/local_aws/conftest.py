@@ -20,13 +20,12 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import boto3
 import pytest
-from botocore.config import Config
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from clients import _NO_PROXY, VALIDATOR, make_client
 from factory import Lattice
 from shapes import ResponseValidator
 
@@ -34,7 +33,6 @@ REPO = HERE.parents[1]
 # LOCAL_AWS_LAUNCHER points the suite at another build of the endpoint (e.g. a deliberately broken copy,
 # to check that the suite notices).
 LAUNCHER = Path(os.environ.get("LOCAL_AWS_LAUNCHER") or REPO / "tools" / "local-aws")
-REGION = "us-east-1"
 ACCOUNT = "123456789012"
 STARTUP_TIMEOUT = 90.0
 
@@ -48,28 +46,6 @@ DEFAULT_CONFIG = {
     "seed": 0,
 }
 
-# Everything the endpoint says it implements for VPC Lattice; each must be called and validated.
-IMPLEMENTED_LATTICE_OPERATIONS = sorted(
-    [f"{verb}{noun}" for noun in ("ServiceNetwork", "Service", "TargetGroup", "Listener", "Rule")
-     for verb in ("Create", "Get", "Update", "Delete")]
-    + ["ListServiceNetworks", "ListServices", "ListTargetGroups", "ListListeners", "ListRules"]
-    + [f"{verb}ServiceNetworkServiceAssociation" for verb in ("Create", "Get", "Delete")]
-    + ["ListServiceNetworkServiceAssociations"]
-    + [f"{verb}ServiceNetworkVpcAssociation" for verb in ("Create", "Get", "Update", "Delete")]
-    + ["ListServiceNetworkVpcAssociations"]
-    + ["BatchUpdateRule", "RegisterTargets", "DeregisterTargets", "ListTargets"]
-    + [f"{verb}AccessLogSubscription" for verb in ("Create", "Get", "Update", "Delete")]
-    + ["ListAccessLogSubscriptions"]
-    + [f"{verb}{noun}" for noun in ("AuthPolicy", "ResourcePolicy") for verb in ("Put", "Get", "Delete")]
-    + ["TagResource", "UntagResource", "ListTagsForResource"]
-    + ["ListServiceNetworkResourceAssociations"]
-)
-
-# Loopback only: never let a proxy from the environment see our traffic.
-_NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-NO_PROXIES: dict = {}
-
-VALIDATOR = ResponseValidator()
 
 
 # --------------------------------------------------------------------------- endpoint process
@@ -250,28 +226,6 @@ def pytest_configure(config):
 
 
 # --------------------------------------------------------------------------- boto3 clients
-
-
-def make_client(endpoint_url: str, service: str, *, retries: int | None = None, validate_params: bool = True,
-                validate_responses: bool = True):
-    cfg = {"region_name": REGION, "proxies": NO_PROXIES, "parameter_validation": validate_params,
-           "connect_timeout": 10, "read_timeout": 60}
-    if service == "s3":
-        cfg["s3"] = {"addressing_style": "path"}
-    if retries is not None:
-        cfg["retries"] = {"total_max_attempts": retries + 1, "mode": "standard"}
-    client = boto3.session.Session().client(
-        service,
-        endpoint_url=endpoint_url,
-        region_name=REGION,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        aws_session_token="testing",
-        config=Config(**cfg),
-    )
-    if service == "vpc-lattice" and validate_responses:
-        VALIDATOR.register(client)
-    return client
 
 
 @pytest.fixture(scope="session")

@@ -203,7 +203,7 @@ def fake_aws():
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     validator = ResponseValidator()
-    from conftest import make_client
+    from clients import make_client
 
     client = make_client(f"http://127.0.0.1:{server.server_address[1]}", "vpc-lattice", retries=0,
                          validate_responses=False)

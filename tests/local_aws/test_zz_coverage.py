@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import IMPLEMENTED_LATTICE_OPERATIONS
+from clients import IMPLEMENTED_LATTICE_OPERATIONS
 
 
 @pytest.mark.run_last
