@@ -6,6 +6,7 @@ import json
 
 import pytest
 from botocore.exceptions import ClientError
+from clients import make_client
 from factory import ACCOUNT, REGION, auth_policy_document, error_of, resource_policy_document, unique
 
 ARN_PREFIX = f"arn:aws:vpc-lattice:{REGION}:{ACCOUNT}:"
@@ -72,6 +73,15 @@ def test_service_network_has_no_resource_associations_as_resource_configurations
     assert listed["items"] == []
     unknown = lattice.list_service_network_resource_associations(serviceNetworkIdentifier="sn-0123456789abcdef0")
     assert unknown["items"] == []
+
+
+def test_operation_the_endpoint_does_not_model_is_refused_plainly(endpoint_url):
+    # Resource gateways are not modelled: a clear 501, not a server error page (no shape to validate).
+    client = make_client(endpoint_url, "vpc-lattice", retries=0, validate_responses=False)
+    with pytest.raises(ClientError) as exc:
+        client.list_resource_gateways()
+    assert error_of(exc)[:2] == (501, "NotImplemented")
+    assert "ListResourceGateways" in exc.value.response["Error"]["Message"]
 
 
 def test_service_network_counts_associations(lattice, make):

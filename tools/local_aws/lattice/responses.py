@@ -8,6 +8,7 @@ Each such method hands the parameters, renamed to snake_case, to the backend met
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from botocore import xform_name
@@ -72,6 +73,11 @@ class LatticeResponse(BaseResponse):
         operation = self._get_action()
         if not operation:
             return super().call_action()  # moto answers 404 for an unknown route
+        if not hasattr(self, xform_name(operation)):
+            # A real operation this endpoint does not model: say so plainly rather than fail with an HTML 500.
+            message = f"The local AWS endpoint does not implement VPC Lattice's {operation}"
+            headers = {"status": 501, "x-amzn-ErrorType": "NotImplemented", "Content-Type": "application/json"}
+            return 501, headers, json.dumps({"message": message})
         with BACKEND_LOCK:
             try:
                 operation_model = get_service_model(self.boto3_service_name).operation_model(operation)
