@@ -13,31 +13,24 @@ endpoint is reset (``POST /moto-api/reset``) and its request log cleared. Then:
 
 import json
 import os
-import queue
-import signal
 import subprocess
 import sys
-import threading
 import time
-import urllib.request
 import uuid
 from pathlib import Path
 
 import pytest
 
+from local_aws.process import EndpointProcess
+
 REPO = Path(__file__).resolve().parents[2]
 TARGETS = REPO / "tests" / "integration" / "targets"
-LAUNCHER = REPO / "tools" / "local-aws"
 ANSIBLE_PLAYBOOK = Path(sys.executable).parent / "ansible-playbook"
 COLLECTION_LINK = REPO / ".collections" / "ansible_collections" / "lattice" / "mesh"
 REGION = "us-east-1"
-STARTUP_TIMEOUT = 90
 PLAYBOOK_TIMEOUT = 900
 
 pytestmark = pytest.mark.slow
-
-# Loopback only: no proxy from the environment may see this traffic.
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 def _targets():
@@ -55,43 +48,18 @@ def _targets():
 # --------------------------------------------------------------------------- endpoint
 
 
-class Endpoint:
-    def __init__(self, url, process=None, stderr_path=None):
-        self.url = url
-        self.process = process
-        self.stderr_path = stderr_path
+class Endpoint(EndpointProcess):
+    """The shared endpoint launcher, with what these tests ask of it."""
 
     def health(self):
         """For failure messages: is the endpoint process alive, and what did it last say."""
-        state = (
-            "running" if self.process is None or self.process.poll() is None else f"exited {self.process.returncode}"
-        )
-        tail = self.stderr_path.read_text(errors="replace")[-3000:] if self.stderr_path else ""
-        return f"--- endpoint {self.url}: {state}; stderr tail ---\n{tail}"
-
-    def _request(self, method, path, body=None):
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(self.url + path, data=data, method=method)
-        if data is not None:
-            request.add_header("Content-Type", "application/json")
-        with _OPENER.open(request, timeout=30) as response:
-            payload = response.read()
-        return json.loads(payload) if payload.strip() else None
-
-    def reset(self):
-        self._request("POST", "/moto-api/reset")
-        self.configure(profile="instant", throttle_rate=0.0, error_rate=0.0, lag_reads=0)
-        self.clear_requests()
+        return f"--- endpoint {self.url}: {self.death() or 'running'}; stderr tail ---\n{self.stderr_tail(3000)}"
 
     def configure(self, **settings):
-        self._request("POST", "/_local/config", settings)
+        self.set_config(**settings)
 
     def requests(self, service="vpc-lattice"):
-        entries = self._request("GET", "/_local/requests")["requests"]
-        return [entry for entry in entries if service is None or entry.get("service") == service]
-
-    def clear_requests(self):
-        self._request("DELETE", "/_local/requests")
+        return [entry for entry in super().requests() if service is None or entry.get("service") == service]
 
     def client(self, service):
         import boto3
@@ -105,59 +73,10 @@ class Endpoint:
         )
 
 
-def _stop(process):
-    if process.poll() is None:
-        try:
-            os.killpg(process.pid, signal.SIGTERM)  # our own process group (start_new_session)
-            process.wait(timeout=15)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=15)
-
-
 @pytest.fixture(scope="module")
-def endpoint(tmp_path_factory):
-    if not LAUNCHER.exists():
-        pytest.fail(f"{LAUNCHER} is missing: the local AWS endpoint is needed to run the integration targets")
-    stderr_path = tmp_path_factory.mktemp("local-aws") / "stderr.log"
-    with open(stderr_path, "wb") as stderr:
-        process = subprocess.Popen(
-            [str(LAUNCHER), "--port", "0"],
-            cwd=REPO,
-            stdout=subprocess.PIPE,
-            stderr=stderr,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-    first_line = queue.Queue()
-
-    def read_first_line():
-        line = process.stdout.readline()
-        first_line.put(line.decode(errors="replace").strip())
-        while process.stdout.readline():
-            pass  # keep the pipe drained
-
-    threading.Thread(target=read_first_line, daemon=True).start()
-    try:
-        url = first_line.get(timeout=STARTUP_TIMEOUT)
-    except queue.Empty:
-        url = None
-    if not url or not url.startswith("http://127.0.0.1:"):
-        _stop(process)
-        pytest.fail(f"tools/local-aws printed {url!r}, not its URL; stderr:\n{stderr_path.read_text()[-4000:]}")
-    server = Endpoint(url, process, stderr_path)
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while True:
-        try:
-            server.requests(service=None)
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                _stop(process)
-                pytest.fail(f"{url} never answered; stderr:\n{stderr_path.read_text()[-4000:]}")
-            time.sleep(0.5)
-    yield server
-    _stop(process)
+def endpoint():
+    with Endpoint() as process:
+        yield process
 
 
 @pytest.fixture
