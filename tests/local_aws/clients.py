@@ -6,8 +6,6 @@ would pick whichever was imported first in a whole-suite run.
 
 from __future__ import annotations
 
-import urllib.request
-
 import boto3
 from botocore.config import Config
 from shapes import ResponseValidator
@@ -32,7 +30,6 @@ IMPLEMENTED_LATTICE_OPERATIONS = sorted(
 )
 
 # Loopback only: never let a proxy from the environment see our traffic.
-_NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 NO_PROXIES: dict = {}
 
 VALIDATOR = ResponseValidator()

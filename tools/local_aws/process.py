@@ -17,12 +17,13 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from local_aws.config import EndpointConfig
+
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_LAUNCHER = REPO / "tools" / "local-aws"
 REGION = "us-east-1"
-# The defaults of config.EndpointConfig, restored by reset().
-DEFAULT_SETTINGS = {"profile": "instant", "transition_seconds": 2.0, "throttle_rate": 0.0, "error_rate": 0.0,
-                    "lag_reads": 0, "seed": 0}
+# What reset() restores: the endpoint's own defaults.
+DEFAULT_SETTINGS = EndpointConfig().as_dict()
 
 # Loopback only: no proxy from the environment may see this traffic.
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))

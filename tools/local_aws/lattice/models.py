@@ -20,7 +20,6 @@ import itertools
 import json
 import re
 import secrets
-import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta, timezone
 from typing import Any, TypeVar
@@ -31,10 +30,6 @@ from moto.ec2.models import ec2_backends
 
 from ..config import CONFIG, transition_delay
 from .exceptions import ConflictException, ResourceNotFoundException, ServiceQuotaExceededException, ValidationException
-
-# One lock for every account and region: requests are served by threads, and a request may touch two backends
-# (ours and EC2's). Re-entrant so that helpers can be called from locked operations.
-BACKEND_LOCK = threading.RLock()
 
 CREATE_IN_PROGRESS = "CREATE_IN_PROGRESS"
 UPDATE_IN_PROGRESS = "UPDATE_IN_PROGRESS"

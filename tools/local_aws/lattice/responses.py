@@ -17,7 +17,7 @@ from moto.core.responses import ActionResult, BaseResponse
 from moto.core.utils import get_service_model
 
 from ..validation import validate_input
-from .models import BACKEND_LOCK, LatticeBackend, lattice_backends
+from .models import LatticeBackend, lattice_backends
 
 # What each backend method returns, and so how its result is rendered:
 #   resource  one resource, rendered with its describe()
@@ -78,15 +78,15 @@ class LatticeResponse(BaseResponse):
             message = f"The local AWS endpoint does not implement VPC Lattice's {operation}"
             headers = {"status": 501, "x-amzn-ErrorType": "NotImplemented", "Content-Type": "application/json"}
             return 501, headers, json.dumps({"message": message})
-        with BACKEND_LOCK:
-            try:
-                operation_model = get_service_model(self.boto3_service_name).operation_model(operation)
-                validate_input(operation_model, self.params)
-            except ServiceException as error:
-                status, headers, body = self.serialized(ActionResult(error))
-                headers, body = self._enrich_response(headers, body)
-                return status, headers, body
-            return super().call_action()
+        # No lock here: the middleware serves one request at a time, for every backend (ours touches EC2's too).
+        try:
+            operation_model = get_service_model(self.boto3_service_name).operation_model(operation)
+            validate_input(operation_model, self.params)
+        except ServiceException as error:
+            status, headers, body = self.serialized(ActionResult(error))
+            headers, body = self._enrich_response(headers, body)
+            return status, headers, body
+        return super().call_action()
 
     def _kwargs(self) -> dict[str, Any]:
         """The operation's parameters as the backend methods name them."""
