@@ -155,3 +155,27 @@ def test_other_service_throttles_are_retried_by_botocore(ec2, endpoint):
     endpoint.set_config(seed=11, throttle_rate=0.5)
     statuses = _calls_until_a_throttle(ec2.describe_vpcs, endpoint, "DescribeVpcs")
     assert statuses[-1] == 200 and 200 in statuses and len(set(statuses)) == 2
+
+
+def test_fail_creates_ends_matching_creations_in_create_failed(lattice, endpoint, make):
+    endpoint.set_config(fail_creates="*-doomed, other")
+    doomed = make.service(name=unique("s") + "-doomed")
+    fine = make.service()
+    failed = lattice.get_service(serviceIdentifier=doomed["id"])
+    assert failed["status"] == "CREATE_FAILED"
+    assert failed["failureCode"] and doomed["id"] in failed["failureMessage"]
+    healthy = lattice.get_service(serviceIdentifier=fine["id"])
+    assert healthy["status"] == "ACTIVE" and "failureCode" not in healthy
+
+
+def test_fail_creates_waits_for_the_transition_under_realistic(lattice, endpoint, make):
+    endpoint.set_config(fail_creates="*", profile="realistic", transition_seconds=30)
+    group = make.target_group()
+    assert lattice.get_target_group(targetGroupIdentifier=group["id"])["status"] == "CREATE_IN_PROGRESS"
+
+
+def test_failed_creation_can_be_deleted(lattice, endpoint, make):
+    endpoint.set_config(fail_creates="*")
+    group = make.target_group()
+    lattice.delete_target_group(targetGroupIdentifier=group["id"])
+    assert lattice.list_target_groups()["items"] == []

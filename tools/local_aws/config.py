@@ -6,6 +6,7 @@ truth; the control API (``POST /_local/config``) changes it while the server run
 
 from __future__ import annotations
 
+import fnmatch
 from dataclasses import asdict, dataclass, fields
 
 PROFILES = ("instant", "realistic")
@@ -23,6 +24,10 @@ class EndpointConfig:
     # Read-after-create lag: the first lag_reads Get* calls on a new resource get NotFound.
     lag_reads: int = 0
     seed: int = 0
+    # Comma-separated fnmatch patterns: an async resource whose failure subject (the name of a service or
+    # target group, the service name of a service association, the VPC ID of a VPC association) matches
+    # one of them ends its creation in CREATE_FAILED, with a failureCode and failureMessage.
+    fail_creates: str = ""
 
     def update(self, values: dict) -> None:
         known = {f.name for f in fields(self)}
@@ -44,3 +49,9 @@ CONFIG = EndpointConfig()
 def transition_delay() -> float:
     """Seconds an async resource spends in a *_IN_PROGRESS state under the current profile."""
     return CONFIG.transition_seconds if CONFIG.profile == "realistic" else 0.0
+
+
+def create_fails(subject: str | None) -> bool:
+    """Whether a resource created now with this failure subject is to end in CREATE_FAILED."""
+    patterns = [pattern.strip() for pattern in CONFIG.fail_creates.split(",") if pattern.strip()]
+    return bool(subject) and any(fnmatch.fnmatchcase(subject, pattern) for pattern in patterns)

@@ -28,13 +28,14 @@ from moto.core.base_backend import BackendDict, BaseBackend
 from moto.core.common_models import BaseModel
 from moto.ec2.models import ec2_backends
 
-from ..config import CONFIG, transition_delay
+from ..config import CONFIG, create_fails, transition_delay
 from .exceptions import ConflictException, ResourceNotFoundException, ServiceQuotaExceededException, ValidationException
 
 CREATE_IN_PROGRESS = "CREATE_IN_PROGRESS"
 UPDATE_IN_PROGRESS = "UPDATE_IN_PROGRESS"
 DELETE_IN_PROGRESS = "DELETE_IN_PROGRESS"
 ACTIVE = "ACTIVE"
+CREATE_FAILED = "CREATE_FAILED"
 
 DEFAULT_PAGE_SIZE = 100
 LISTENER_DEFAULT_PORTS = {"HTTP": 80, "HTTPS": 443, "TLS_PASSTHROUGH": 443}
@@ -100,7 +101,8 @@ class Lifecycle:
     The delay is captured when the phase begins, so changing the profile later does not rewrite history.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, fails: bool = False) -> None:
+        self.fails = fails
         self.begin(CREATE_IN_PROGRESS)
 
     def begin(self, phase: str) -> None:
@@ -111,6 +113,8 @@ class Lifecycle:
     def status(self) -> str:
         if self.phase == DELETE_IN_PROGRESS or utcnow() < self.phase_ends_at:
             return self.phase
+        if self.phase == CREATE_IN_PROGRESS and self.fails:
+            return CREATE_FAILED
         return ACTIVE
 
     @property
@@ -164,6 +168,18 @@ class LatticeResource(BaseModel):
 
     def touch(self) -> None:
         self.updated_at = utcnow()
+
+    def fail_creation_if_asked(self, subject: str) -> None:
+        """Fault injection (config ``fail_creates``): this resource's creation ends in CREATE_FAILED."""
+        self.lifecycle.fails = create_fails(subject)
+
+    def failure_fields(self) -> dict[str, Any]:
+        if self.status != CREATE_FAILED:
+            return {}
+        return {
+            "failureCode": "LOCAL_FAULT_INJECTED",
+            "failureMessage": f"Creation of {self.id} failed: the local endpoint was asked to fail it (fail_creates)",
+        }
 
     def describe(self) -> dict[str, Any]:
         raise NotImplementedError
@@ -244,6 +260,7 @@ class Service(PolicyHolder):
             "domainName": f"{name}-{id_suffix}.{backend.dns_label}.vpc-lattice-svcs.{backend.region_name}.on.aws",
             "hostedZoneId": backend.hosted_zone_id,
         }
+        self.fail_creation_if_asked(name)
 
     @property
     def arn_resource(self) -> str:
@@ -262,6 +279,7 @@ class Service(PolicyHolder):
             "status": self.status,
             "authType": self.auth_type,
             "idleTimeoutSeconds": self.idle_timeout_seconds,
+            **self.failure_fields(),
         }
 
 
@@ -317,6 +335,7 @@ class TargetGroup(LatticeResource):
         self.type = type
         self.config = config
         self._targets: dict[tuple[str, int | None], Target] = {}
+        self.fail_creation_if_asked(name)
 
     @property
     def arn_resource(self) -> str:
@@ -377,6 +396,7 @@ class TargetGroup(LatticeResource):
             "ipAddressType": self.config.get("ipAddressType"),
             "vpcIdentifier": self.vpc_id,
             "lambdaEventStructureVersion": self.config.get("lambdaEventStructureVersion"),
+            **self.failure_fields(),
         }
 
 
@@ -454,6 +474,7 @@ class ServiceNetworkServiceAssociation(LatticeResource):
         super().__init__(backend, tags)
         self.network = network
         self.service = service
+        self.fail_creation_if_asked(service.name)
 
     @property
     def arn_resource(self) -> str:
@@ -474,6 +495,7 @@ class ServiceNetworkServiceAssociation(LatticeResource):
             "serviceNetworkArn": self.network.arn,
             "dnsEntry": self.service.dns_entry,
             "customDomainName": self.service.custom_domain_name,
+            **self.failure_fields(),
         }
 
 
@@ -489,6 +511,7 @@ class ServiceNetworkVpcAssociation(LatticeResource):
         self.security_group_ids = security_group_ids
         self.private_dns_enabled = private_dns_enabled
         self.dns_options = dns_options
+        self.fail_creation_if_asked(vpc_id)
 
     @property
     def arn_resource(self) -> str:
@@ -509,6 +532,7 @@ class ServiceNetworkVpcAssociation(LatticeResource):
             "securityGroupIds": self.security_group_ids,
             "privateDnsEnabled": self.private_dns_enabled,
             "dnsOptions": self.dns_options,
+            **self.failure_fields(),
         }
 
 
