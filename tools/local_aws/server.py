@@ -13,14 +13,15 @@ from local_aws.middleware import LocalAWSMiddleware
 
 def install_backends() -> None:
     """Put our VPC Lattice backend in place of moto's before moto builds its per-service apps,
-    and fix where moto's EC2 differs from AWS (see ec2_fidelity)."""
+    and fix where moto's EC2 and KMS differ from AWS (see ec2_fidelity, kms_fidelity)."""
     import moto.vpclattice
     from moto.core.base_backend import BackendDict
 
-    from local_aws import ec2_fidelity
+    from local_aws import ec2_fidelity, kms_fidelity
     from local_aws.lattice import lattice_backends
 
     ec2_fidelity.install()
+    kms_fidelity.install()
 
     moto.vpclattice.vpclattice_backends = lattice_backends
     BackendDict.reset = classmethod(_discard_all_backends)
