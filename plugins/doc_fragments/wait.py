@@ -8,8 +8,8 @@ class ModuleDocFragment:
 options:
   wait:
     description:
-      - Whether to wait until the resource has settled: V(ACTIVE) after it is created or changed, gone after it is
-        deleted.
+      - Whether to wait until the resource has settled, that is V(ACTIVE) after it is created or changed and gone
+        after it is deleted.
       - The wait polls with backoff and fails at once, with the reason AWS gives (C(failureCode) and
         C(failureMessage)), if the resource reaches a V(*_FAILED) status.
       - With O(wait=false) the module returns as soon as AWS has accepted the request; the status returned may then
