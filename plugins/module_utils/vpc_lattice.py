@@ -97,6 +97,13 @@ from ._vpc_lattice.resources import (
 )
 from ._vpc_lattice.service_networks import SERVICE_NETWORK_DEFAULTS, service_network_blockers
 from ._vpc_lattice.service_networks import with_defaults as service_network_with_defaults
+from ._vpc_lattice.services import (
+    custom_domain_name_change,
+    service_blockers,
+    service_updates,
+    service_with_defaults,
+    validate_service_settings,
+)
 from ._vpc_lattice.tags import apply_tag_changes, ensure_tags, get_tags, tag_changes, tags_to_api, validate_tags
 from ._vpc_lattice.waiters import (
     Blocker,
@@ -152,6 +159,7 @@ __all__ = [
     "changed_fields",
     "classify_identifier",
     "conflict_details",
+    "custom_domain_name_change",
     "create_resource",
     "delete_resource",
     "describe_resource",
@@ -185,8 +193,11 @@ __all__ = [
     "policy_documents_equal",
     "resource_id",
     "same_resource",
+    "service_blockers",
     "service_network_blockers",
     "service_network_with_defaults",
+    "service_updates",
+    "service_with_defaults",
     "status_blocker",
     "status_in_progress",
     "suggest_name",
@@ -194,6 +205,7 @@ __all__ = [
     "tags_to_api",
     "update_resource",
     "validate_name",
+    "validate_service_settings",
     "validate_tags",
     "values_equal",
     "wait_for_deletion",
