@@ -1,0 +1,186 @@
+#!/usr/bin/python
+
+# Copyright: Contributors to the lattice.mesh project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: listener_info
+version_added: 0.1.0
+short_description: Gather information about the listeners of Amazon VPC Lattice services
+description:
+  - Describe one listener of an Amazon VPC Lattice service, found by name, ID or ARN, or every listener of the service.
+author:
+  - lattice.mesh maintainers (@lattice-mesh)
+options:
+  service:
+    description:
+      - The service whose listeners to describe, by name, ID (V(svc-...)) or ARN.
+      - A service that does not exist has no listeners; RV(listeners) is then empty.
+    type: str
+    required: true
+  name:
+    description:
+      - The name, ID (V(listener-...)) or ARN of the listener to describe.
+      - When not set, every listener of the service is described.
+      - Matching no listener is not an error; RV(listeners) is then empty.
+    type: str
+    aliases: ["id", "arn", "identifier"]
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Describe one listener
+  lattice.mesh.listener_info:
+    service: payments
+    name: https
+  register: result
+
+- name: Describe every listener of a service
+  lattice.mesh.listener_info:
+    service: svc-0123456789abcdef0
+  register: all_listeners
+
+- name: Show the ports the service listens on
+  ansible.builtin.debug:
+    msg: "{{ all_listeners.listeners | map(attribute='port') }}"
+"""
+
+RETURN = r"""
+listeners:
+  description: The listeners found, each with its tags.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    arn:
+      description: The ARN of the listener.
+      type: str
+      returned: always
+      sample: "arn:aws:vpc-lattice:eu-west-1:123456789012:service/svc-0123456789abcdef0/\
+        listener/listener-0123456789abcdef0"
+    id:
+      description: The ID of the listener.
+      type: str
+      returned: always
+      sample: listener-0123456789abcdef0
+    name:
+      description: The name of the listener.
+      type: str
+      returned: always
+      sample: https
+    service_id:
+      description: The ID of the service.
+      type: str
+      returned: always
+      sample: svc-0123456789abcdef0
+    service_arn:
+      description: The ARN of the service.
+      type: str
+      returned: always
+      sample: arn:aws:vpc-lattice:eu-west-1:123456789012:service/svc-0123456789abcdef0
+    protocol:
+      description: The protocol of the listener.
+      type: str
+      returned: always
+      sample: HTTPS
+    port:
+      description: The port of the listener.
+      type: int
+      returned: always
+      sample: 443
+    default_action:
+      description:
+        - The action of the listener's default rule, with C(forward.target_groups) (each with
+          C(target_group_identifier) and C(weight)) or C(fixed_response.status_code).
+      type: dict
+      returned: always
+      sample: {"forward": {"target_groups": [{"target_group_identifier": "tg-0123456789abcdef0", "weight": 100}]}}
+    created_at:
+      description: When the listener was created (ISO 8601).
+      type: str
+      returned: always
+      sample: "2024-05-01T10:00:00.123000+00:00"
+    last_updated_at:
+      description: When the listener was last changed (ISO 8601).
+      type: str
+      returned: always
+      sample: "2024-05-01T10:00:00.123000+00:00"
+    tags:
+      description: The tags of the listener.
+      type: dict
+      returned: always
+      sample: {"team": "payments"}
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+from ansible_collections.lattice.mesh.plugins.module_utils.vpc_lattice import (
+    AnsibleLatticeError,
+    LatticeWaitTimeout,
+    describe_resource,
+    find_resource,
+    get_tags_when_visible,
+    lattice_client,
+    list_resources,
+    normalize_resource,
+    wait_until_visible,
+)
+
+KIND = "listener"
+# A listener that was listed but stays invisible to Get this long was deleted meanwhile.
+LISTED_VISIBILITY_TIMEOUT = 20
+
+
+def describe_one(client, service_id, identifier):
+    resource, tags = describe_resource(client, KIND, identifier, parents={"service": service_id})
+    if resource is None:
+        return []
+    return [normalize_resource(resource, tags=tags)]
+
+
+def describe_listed(client, service_id, summary):
+    """Describe a listed listener in full (summaries lack the default action); None if it is gone."""
+    try:
+        resource = wait_until_visible(
+            client, KIND, summary["id"], parents={"service": service_id}, timeout=LISTED_VISIBILITY_TIMEOUT
+        )
+        tags = get_tags_when_visible(client, resource["arn"], timeout=LISTED_VISIBILITY_TIMEOUT)
+    except LatticeWaitTimeout:
+        return None  # deleted since it was listed
+    return normalize_resource(resource, tags=tags)
+
+
+def describe_all(client, service_id):
+    listeners = (
+        describe_listed(client, service_id, summary)
+        for summary in list_resources(client, KIND, serviceIdentifier=service_id)
+    )
+    return [listener for listener in listeners if listener]
+
+
+def main():
+    argument_spec = dict(
+        service=dict(type="str", required=True),
+        name=dict(type="str", aliases=["id", "arn", "identifier"]),
+    )
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    client = lattice_client(module)
+    try:
+        service = find_resource(client, "service", module.params["service"])
+        if service is None:
+            listeners = []
+        elif module.params.get("name"):
+            listeners = describe_one(client, service["id"], module.params["name"])
+        else:
+            listeners = describe_all(client, service["id"])
+    except AnsibleLatticeError as e:
+        module.fail_json_aws_error(e)
+    module.exit_json(changed=False, listeners=listeners)
+
+
+if __name__ == "__main__":
+    main()
