@@ -165,6 +165,23 @@ from ._vpc_lattice.services import (
     validate_service_settings,
 )
 from ._vpc_lattice.tags import apply_tag_changes, ensure_tags, get_tags, tag_changes, tags_to_api, validate_tags
+from ._vpc_lattice.target_groups import (
+    TARGET_GROUP_OPTION_NAMES,
+    TARGET_GROUP_TYPES,
+    change_targets,
+    desired_targets,
+    list_targets,
+    predicted_target_group_config,
+    predicted_targets,
+    target_changes,
+    target_group_blockers,
+    target_group_config_defaults,
+    target_group_config_request,
+    targets_result,
+    unsettled_targets,
+    validate_target_group,
+    wait_for_targets,
+)
 from ._vpc_lattice.waiters import (
     Blocker,
     call_with_conflict_wait,
@@ -326,4 +343,19 @@ __all__ = [
     "validate_action",
     "validate_match",
     "validate_range",
+    "TARGET_GROUP_OPTION_NAMES",
+    "TARGET_GROUP_TYPES",
+    "change_targets",
+    "desired_targets",
+    "list_targets",
+    "predicted_target_group_config",
+    "predicted_targets",
+    "target_changes",
+    "target_group_blockers",
+    "target_group_config_defaults",
+    "target_group_config_request",
+    "targets_result",
+    "unsettled_targets",
+    "validate_target_group",
+    "wait_for_targets",
 ]
