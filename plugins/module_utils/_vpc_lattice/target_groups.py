@@ -78,6 +78,7 @@ NOT_FOR_LAMBDA = ("port", "protocol", "protocol_version", "ip_address_type", "vp
 # listener or rule forwards to the group (no health checks run); UNAVAILABLE when health checks are off.
 SETTLED_TARGET_STATUSES = ("HEALTHY", "UNUSED", "UNAVAILABLE")
 DRAINING = "DRAINING"
+TARGETS_PER_CALL = 100  # RegisterTargets/DeregisterTargets take 1 to 100 targets
 
 
 # --------------------------------------------------------------------------- shapes and defaults
@@ -392,14 +393,12 @@ def _fail_on_unsuccessful(action, target_group_id, result):
 
 
 def change_targets(client, target_group_id, to_register, to_deregister, describe_blockers=None):
-    """Register and deregister targets (100 per call, the API's limit); fails naming every target AWS
+    """Register and deregister targets (in batches of at most 100, the API's limit); fails naming every target AWS
     refused (``unsuccessful``: failureCode and failureMessage)."""
-    for action, method, targets in (
-        ("deregister", client.deregister_targets, to_deregister),
-        ("register", client.register_targets, to_register),
-    ):
-        for start in range(0, len(targets), 100):
-            batch = targets[start : start + 100]
+    for action, targets in (("deregister", to_deregister), ("register", to_register)):
+        for start in range(0, len(targets), TARGETS_PER_CALL):
+            batch = targets[start : start + TARGETS_PER_CALL]
+            method = getattr(client, f"{action}_targets")
             result = call(
                 f"{action} targets of target group {target_group_id}",
                 call_with_conflict_wait,
