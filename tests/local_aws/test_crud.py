@@ -187,6 +187,13 @@ def test_target_group_update_health_check(lattice, make):
     assert got["matcher"] == {"httpCode": "200-299"}
 
 
+@pytest.mark.parametrize("protocol_version, enabled", [("HTTP1", True), ("HTTP2", False), ("GRPC", False)])
+def test_target_group_health_check_is_on_by_default_only_for_http1(lattice, make, protocol_version, enabled):
+    config = {"port": 80, "protocol": "HTTP", "protocolVersion": protocol_version, "vpcIdentifier": make.vpc()}
+    tg = make.target_group(config=config)
+    assert lattice.get_target_group(targetGroupIdentifier=tg["id"])["config"]["healthCheck"]["enabled"] is enabled
+
+
 def test_target_group_delete_removes_it(lattice, make):
     tg = make.target_group()
     out = lattice.delete_target_group(targetGroupIdentifier=tg["id"])

@@ -974,7 +974,10 @@ class LatticeBackend(BaseBackend):
             if "healthCheck" in config:
                 raise invalid("config.healthCheck", "Health checks are not supported for ALB target groups")
         else:
-            config["healthCheck"] = self._health_check(protocol, config.get("healthCheck") or {})
+            health_check = dict(config.get("healthCheck") or {})
+            # Health checks are on by default only for HTTP/1.1 target groups (off for HTTP2 and gRPC).
+            health_check.setdefault("enabled", config.get("protocolVersion", "HTTP1") == "HTTP1")
+            config["healthCheck"] = self._health_check(protocol, health_check)
         return config
 
     @staticmethod
