@@ -38,6 +38,7 @@ Building blocks:
 """
 
 from ._vpc_lattice.associations import (
+    absent_or_leaving,
     describe_network_of,
     dns_options_differ,
     dns_options_to_api,
@@ -51,6 +52,7 @@ from ._vpc_lattice.associations import (
     validate_security_group_ids,
     validate_vpc_id,
     vpc_association_create_blockers,
+    with_tags,
 )
 from ._vpc_lattice.common import (
     CONFLICT,
@@ -232,6 +234,7 @@ __all__ = [
     "LatticeResourceFailed",
     "LatticeWaitTimeout",
     "ResourceKind",
+    "absent_or_leaving",
     "access_log_destination_type",
     "any_resource_id",
     "apply_tag_changes",
@@ -358,4 +361,5 @@ __all__ = [
     "unsettled_targets",
     "validate_target_group",
     "wait_for_targets",
+    "with_tags",
 ]

@@ -178,13 +178,13 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from ansible_collections.lattice.mesh.plugins.module_utils.vpc_lattice import (
     AnsibleLatticeError,
+    absent_or_leaving,
     create_resource,
     delete_resource,
     ensure_tags,
     fail_if_failed,
     find_resource,
     find_service_association,
-    get_tags_when_visible,
     lattice_client,
     normalize_resource,
     own_status_blockers,
@@ -194,6 +194,7 @@ from ansible_collections.lattice.mesh.plugins.module_utils.vpc_lattice import (
     validate_tags,
     wait_for_deletion,
     wait_for_status,
+    with_tags,
 )
 
 KIND = "service_network_service_association"
@@ -224,13 +225,10 @@ def resolve(client, params):
 
 
 def describe_association(client, network, service):
-    """``(association, tags)`` of the pair, or ``(None, None)``; an association being deleted counts as gone."""
+    """``(association, tags)`` of the pair, or ``(None, None)``; an association being deleted has no tags."""
     if not network or not service:
         return None, None
-    association = find_service_association(client, network["id"], service["id"])
-    if association is None or association["status"] == "DELETE_IN_PROGRESS":
-        return None, None
-    return association, get_tags_when_visible(client, association["arn"])
+    return with_tags(client, find_service_association(client, network["id"], service["id"]))
 
 
 def _settled(client, association, params):
@@ -276,7 +274,7 @@ def ensure_present(client, network, service, current, params, check_mode):
             message=f"service: no service '{params['service']}' found; create it first (lattice.mesh.service)"
         )
     association, tags = current
-    if association is None:
+    if absent_or_leaving(association):
         return create_association(client, network, service, params, check_mode)
     fail_if_failed(LABEL, association, _subject(network, service))
     changed, tags = ensure_tags(
@@ -292,9 +290,14 @@ def ensure_absent(client, network, service, current, params, check_mode):
     association, dummy = current
     if association is None:
         return False, {}
+    association_id = association["id"]
+    if absent_or_leaving(association):
+        # Someone else is deleting it: nothing to change; with wait, let it finish as our own deletion would.
+        if params["wait"] and not check_mode:
+            wait_for_deletion(client, KIND, association_id, timeout=params["wait_timeout"])
+        return False, {}
     if check_mode:
         return True, {}
-    association_id = association["id"]
     # Deleting conflicts while the association is being created: that conflict is waited out.
     delete_resource(
         client,
@@ -327,7 +330,7 @@ def run_module(module, client):
     module.exit_json(
         changed=changed,
         association=association,
-        diff={"before": _result(*current), "after": association},
+        diff={"before": {} if absent_or_leaving(current[0]) else _result(*current), "after": association},
     )
 
 

@@ -238,6 +238,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from ansible_collections.lattice.mesh.plugins.module_utils.vpc_lattice import (
     AnsibleLatticeError,
+    absent_or_leaving,
     create_resource,
     delete_resource,
     describe_network_of,
@@ -247,7 +248,6 @@ from ansible_collections.lattice.mesh.plugins.module_utils.vpc_lattice import (
     fail_if_failed,
     find_resource,
     find_vpc_association,
-    get_tags_when_visible,
     lattice_client,
     normalize_resource,
     own_status_blockers,
@@ -263,6 +263,7 @@ from ansible_collections.lattice.mesh.plugins.module_utils.vpc_lattice import (
     vpc_association_create_blockers,
     wait_for_deletion,
     wait_for_status,
+    with_tags,
 )
 
 KIND = "service_network_vpc_association"
@@ -302,14 +303,12 @@ def require_botocore_support(client, operation, options):
 
 
 def describe_association(client, network, vpc_id):
-    """``((association, tags), elsewhere)``: the association of the VPC with the network (None when there is none
-    or it is being deleted) and the VPC's live associations with other networks."""
+    """``((association, tags), elsewhere)``: the association of the VPC with the network (None when there is none;
+    no tags while it is being deleted) and the VPC's live associations with other networks."""
     if network is None:
         return (None, None), []
     association, elsewhere = find_vpc_association(client, network["id"], vpc_id)
-    if association is None or association["status"] == "DELETE_IN_PROGRESS":
-        return (None, None), elsewhere
-    return (association, get_tags_when_visible(client, association["arn"])), elsewhere
+    return with_tags(client, association), elsewhere
 
 
 def _settled(client, association, params):
@@ -428,7 +427,7 @@ def ensure_present(client, network, current, elsewhere, params, check_mode):
     if network is None:
         raise AnsibleLatticeError(message=f"service_network: no service network '{params['service_network']}' found")
     association, tags = current
-    if association is None:
+    if absent_or_leaving(association):
         fail_if_associated_elsewhere(network, params["vpc_id"], elsewhere)
         return create_association(client, network, params, check_mode)
     fail_if_failed(LABEL, association, _subject(network, params["vpc_id"]))
@@ -440,9 +439,14 @@ def ensure_absent(client, network, current, params, check_mode):
     association, dummy = current
     if association is None:
         return False, {}
+    association_id = association["id"]
+    if absent_or_leaving(association):
+        # Someone else is deleting it: nothing to change; with wait, let it finish as our own deletion would.
+        if params["wait"] and not check_mode:
+            wait_for_deletion(client, KIND, association_id, timeout=params["wait_timeout"])
+        return False, {}
     if check_mode:
         return True, {}
-    association_id = association["id"]
     # Deleting conflicts while the association is being created or updated: that conflict is waited out.
     delete_resource(
         client,
@@ -475,7 +479,7 @@ def run_module(module, client):
     module.exit_json(
         changed=changed,
         association=association,
-        diff={"before": _result(*current), "after": association},
+        diff={"before": {} if absent_or_leaving(current[0]) else _result(*current), "after": association},
     )
 
 

@@ -12,7 +12,7 @@ import re
 
 from .common import LatticeResourceFailed
 from .identifiers import get_kind, same_resource
-from .resources import association_blockers, get_resource, list_resources, status_blocker
+from .resources import association_blockers, get_resource, get_tags_when_visible, list_resources, status_blocker
 from .waiters import FAILED_SUFFIX, VISIBILITY_TIMEOUT, failure_reason, wait_for_resource
 
 SERVICE_ASSOCIATION = "service_network_service_association"
@@ -182,6 +182,20 @@ def find_vpc_association(client, network_id, vpc_id):
     return None, elsewhere
 
 
+def absent_or_leaving(association):
+    """True when there is no association, or it is being deleted (and so no longer counts)."""
+    return association is None or association.get("status") == DELETE_IN_PROGRESS
+
+
+def with_tags(client, association):
+    """``(association, tags)``; ``(None, None)`` without an association, no tags (None) while it is being deleted."""
+    if association is None:
+        return None, None
+    if association.get("status") == DELETE_IN_PROGRESS:
+        return association, None
+    return association, get_tags_when_visible(client, association["arn"])
+
+
 def describe_network_of(summary):
     """``'name' (sn-...)`` for the service network of an association summary, for messages."""
     name, network_id = summary.get("serviceNetworkName"), summary.get("serviceNetworkId")
@@ -230,6 +244,7 @@ def fail_if_failed(kind_label, association, subject):
 
 
 __all__ = [
+    "absent_or_leaving",
     "describe_network_of",
     "dns_options_differ",
     "dns_options_to_api",
@@ -243,4 +258,5 @@ __all__ = [
     "validate_security_group_ids",
     "validate_vpc_id",
     "vpc_association_create_blockers",
+    "with_tags",
 ]

@@ -195,3 +195,15 @@ def test_fail_if_failed():
     assert "association snva-1 of VPC x is CREATE_FAILED (CODE: why); delete it (state: absent)" in str(
         raised.value.message
     )
+
+
+def test_an_association_being_deleted_counts_as_absent_and_has_no_tags():
+    client = FakeClient(list_tags_for_resource=Scripted({"tags": {"team": "mesh"}}))
+    live = summary("snva-1", arn="arn:aws:vpc-lattice:eu-west-1:123456789012:servicenetworkvpcassociation/snva-1")
+    leaving = dict(live, status="DELETE_IN_PROGRESS")
+    assert associations.absent_or_leaving(None) and associations.absent_or_leaving(leaving)
+    assert not associations.absent_or_leaving(live)
+    assert associations.with_tags(client, None) == (None, None)
+    assert associations.with_tags(client, leaving) == (leaving, None)
+    assert associations.with_tags(client, live) == (live, {"team": "mesh"})
+    assert client.list_tags_for_resource.calls == [{"resourceArn": live["arn"], "aws_retry": True}]
