@@ -7,8 +7,6 @@
   ``wait: false`` returns CREATE_IN_PROGRESS / DELETE_IN_PROGRESS under the realistic profile.
 """
 
-import time
-
 import pytest
 from lattice_playbooks import mutating, play, task
 
@@ -20,13 +18,6 @@ SERVICE_INFO = "lattice.mesh.service_info"
 
 def service_task(name, module_args, **options):
     return task(name, module_args, module=SERVICE, **options)
-
-
-def wait_for_status(get, status, timeout=30):
-    deadline = time.monotonic() + timeout
-    while get()["status"] != status:
-        assert time.monotonic() < deadline, f"never became {status}"
-        time.sleep(0.3)
 
 
 def test_check_mode_and_repeats_make_no_mutating_call(playbook, local_aws):
@@ -118,24 +109,25 @@ def test_delete_blocked_by_service_networks_names_them(playbook, local_aws):
 def test_waiter_under_realistic_transitions(playbook, local_aws):
     """CREATE_FAILED fails with AWS's reason; wait: false returns the transitional status; an association
     being deleted and the service's own creation in progress are waited out by a delete."""
-    local_aws.configure(profile="realistic", transition_seconds=2, fail_creates=f"{playbook.prefix}-fail*")
     failing, quick, draining = (f"{playbook.prefix}-{suffix}" for suffix in ("fail", "quick", "draining"))
-
+    # Set up at once (instant profile): a service associated with a network.
     lattice = local_aws.client("vpc-lattice")
     draining_id = lattice.create_service(name=draining)["id"]
     network_id = lattice.create_service_network(name=f"{playbook.prefix}-sn")["id"]
-    wait_for_status(lambda: lattice.get_service(serviceIdentifier=draining_id), "ACTIVE")
     association_id = lattice.create_service_network_service_association(
         serviceIdentifier=draining_id, serviceNetworkIdentifier=network_id
     )["id"]
-    get_association = lattice.get_service_network_service_association
-    wait_for_status(lambda: get_association(serviceNetworkServiceAssociationIdentifier=association_id), "ACTIVE")
+    # A transition's length is fixed when it begins: this deletion outlasts the playbook's start-up.
+    local_aws.configure(profile="realistic", transition_seconds=7, fail_creates=f"{playbook.prefix}-fail*")
     lattice.delete_service_network_service_association(serviceNetworkServiceAssociationIdentifier=association_id)
+    local_aws.configure(transition_seconds=3)
 
     local_aws.clear_requests()
     run = playbook(
         play(
-            service_task("delete while the association is being deleted", {"name": draining, "state": "absent"}),
+            service_task(
+                "delete while the association is being deleted", {"name": draining, "state": "absent", "wait": False}
+            ),
             service_task("create one that fails", {"name": failing}, ignore_errors=True),
             service_task("create without waiting", {"name": quick, "wait": False}),
             service_task("delete while it is being created", {"name": quick, "state": "absent", "wait": False}),
@@ -150,6 +142,7 @@ def test_waiter_under_realistic_transitions(playbook, local_aws):
     assert results["delete while the association is being deleted"]["changed"] is True
     deletes = [entry["status"] for entry in local_aws.requests() if entry["operation"] == "DeleteService"]
     assert deletes[0] == 409, f"expected the first delete to meet the association being deleted: {deletes}"
+    assert len([status for status in deletes if status == 200]) == 2, f"one delete per service expected: {deletes}"
 
     failed = results["create one that fails"]
     assert failed.get("failed") is True, failed
