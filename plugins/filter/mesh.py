@@ -184,6 +184,12 @@ def _closest(word, choices):
     return lowered[found[0]] if found else None
 
 
+def _a(word):
+    """'a service', 'an IAM role', 'an HTTPS group'."""
+    text = str(word)
+    return ("an %s" if text[:1] in "AEIOUaeiou" or text.startswith("HTTP") else "a %s") % text
+
+
 def _suggest_name(name):
     text = re.sub(r"[^a-z0-9]+", "-", str(name).lower()).strip("-")
     return text or "my-name"
@@ -227,6 +233,7 @@ def _get_str(problems, data, path, key, required=False, choices=None, what=None)
     fpath = _join(path, key)
     if _missing(data, key):
         if required:
+            what = what or ("one of %s" % _listing(choices) if choices else None)
             problems.add(fpath, "is required%s" % ("; give %s" % what if what else ""))
         return None
     value = data[key]
@@ -293,7 +300,12 @@ def _get_list(problems, data, path, key, required=False, low=0, high=None, what=
         problems.add(fpath, "must be a list of %s, got %s" % (what, _show(value)))
         return None
     if len(value) < low:
-        problems.add(fpath, "must list at least %s %s, got %s" % (low, what, len(value)))
+        problems.add(
+            fpath,
+            "is empty; list at least one of the %s" % what
+            if low == 1
+            else "must list at least %s %s, got %s" % (low, what, len(value)),
+        )
     if high is not None and len(value) > high:
         problems.add(
             fpath, "lists %s %s, more than the %s allowed (the default VPC Lattice quota)" % (len(value), what, high)
@@ -322,7 +334,7 @@ def _item_path(base, index, item):
 def _name_problem(full, spec):
     kind, low, high, reserved = spec
     if len(full) < low or len(full) > high:
-        return "is %d characters long; a %s name must have %d to %d" % (len(full), kind, low, high)
+        return "is %d characters long; %s name must have %d to %d" % (len(full), _a(kind), low, high)
     if not NAME_RE.match(full):
         return "may hold only lowercase letters, digits and single hyphens, and may not begin or end with a hyphen"
     if reserved and full.startswith(reserved):
@@ -340,7 +352,8 @@ def _get_name(problems, data, path, spec, prefix="", suffix="", what=None):
     if problem:
         kind, low, high = spec[0], spec[1], spec[2]
         if len(full) > high:
-            fix = "shorten %s by %d characters" % (_quote(name), len(full) - high)
+            excess = len(full) - high
+            fix = "shorten %s by %d character%s" % (_quote(name), excess, "" if excess == 1 else "s")
         elif len(full) < low:
             fix = "use a longer name"
         elif spec[3] and full.startswith(spec[3]):
@@ -390,6 +403,10 @@ class _Declared:
         self.vpcs = {}  # name -> {"net": IPv4Network | None, "associate": bool, "path": str}
         self.services = {}  # name -> path
         self.target_groups = {}  # name -> path (names are account-wide: unique across services)
+        # False when the list itself is missing or broken: its references are then not checked,
+        # as every one of them would be reported for the same cause.
+        self.vpcs_known = False
+        self.services_known = False
 
 
 def _check_env(problems, env):
@@ -424,6 +441,7 @@ def _check_network(problems, mesh, env):
 
 def _check_vpcs(problems, mesh, env, declared):
     vpcs = _get_list(problems, mesh, "", "vpcs", required=True, low=1, what="VPCs")
+    declared.vpcs_known = bool(vpcs)
     for index, item in enumerate(vpcs or []):
         path = _item_path("vpcs", index, item)
         data = _as_map(problems, item, path, "a VPC with name, cidr and subnets")
@@ -555,7 +573,7 @@ def _check_target_id(problems, path, target_id, tg_type, ip_type, vpc, region):
         )
         match = pattern.match(target_id)
         if not match:
-            problems.add(fpath, "%s is not a %s ARN; write it like %s" % (_quote(target_id), tg_type, example))
+            problems.add(fpath, "%s is not %s ARN; write it like %s" % (_quote(target_id), _a(tg_type), example))
         elif region and match.group(2) != region:
             problems.add(
                 fpath,
@@ -586,7 +604,7 @@ def _check_target_group(problems, data, path, env, vpc, region):
     if tg_type == "LAMBDA":
         for key in ("port", "protocol", "protocol_version", "ip_address_type", "health_check"):
             if not _missing(data, key):
-                problems.add(_join(path, key), "a LAMBDA target group takes no %s (nor a VPC); remove it" % key)
+                problems.add(_join(path, key), "a LAMBDA target group takes no %s; remove it" % key)
     elif tg_type is not None:
         if not _missing(data, "lambda_event_structure_version"):
             problems.add(_join(path, "lambda_event_structure_version"), "only LAMBDA target groups take it; remove it")
@@ -709,8 +727,8 @@ def _check_action(problems, data, path, service_name, listener_protocol, groups)
         if listener_protocol == "TLS_PASSTHROUGH" and group_type is not None and group_protocol != "TCP":
             problems.add(
                 _join(fpath, "target_group"),
-                "%s is a %s group; a TLS_PASSTHROUGH listener forwards only to TCP target groups"
-                % (_quote(group), group_protocol or group_type),
+                "%s is %s group; a TLS_PASSTHROUGH listener forwards only to TCP target groups"
+                % (_quote(group), _a(group_protocol or group_type)),
             )
         if listener_protocol in ("HTTP", "HTTPS") and group_protocol == "TCP":
             problems.add(
@@ -762,10 +780,11 @@ def _check_match(problems, data, path):
         _get_bool(problems, header, hpath, "case_sensitive")
 
 
-def _check_listener(problems, data, path, env, service_name, groups):
+def _check_listener(problems, data, path, env, service_name, groups, base=None):
     """Check a listener; return its (protocol, port) when usable."""
     _check_keys(problems, data, path, LISTENER_KEYS)
-    prefix = "%s-%s-" % (env, service_name) if service_name else "%s-" % env
+    base = base or service_name
+    prefix = "%s-%s-" % (env, base) if base else "%s-" % env
     _get_name(problems, data, path, LISTENER_NAME, prefix=prefix, what="a short name such as 'listener'")
     protocol = _get_str(problems, data, path, "protocol", required=True, choices=LISTENER_PROTOCOLS)
     port = _get_int(problems, data, path, "port", 1, 65535)
@@ -820,6 +839,7 @@ def _check_listener(problems, data, path, env, service_name, groups):
 
 def _check_services(problems, mesh, env, declared, region):
     services = _get_list(problems, mesh, "", "services", required=True, low=1, what="services")
+    declared.services_known = bool(services)
     for index, item in enumerate(services or []):
         path = _item_path("services", index, item)
         data = _as_map(problems, item, path, "a service with name, vpc, target_groups and listeners")
@@ -830,7 +850,7 @@ def _check_services(problems, mesh, env, declared, region):
         _get_str(problems, data, path, "auth_type", choices=AUTH_TYPES)
         vpc_name = _get_str(problems, data, path, "vpc", what="a name from vpcs")
         vpc = None
-        if vpc_name is not None:
+        if vpc_name is not None and declared.vpcs_known:
             vpc = declared.vpcs.get(vpc_name)
             if vpc is None:
                 close = _closest(vpc_name, list(declared.vpcs))
@@ -881,12 +901,17 @@ def _check_services(problems, mesh, env, declared, region):
         )
         listener_names = {}
         ports = {}
+        # Listener names are <env>-<service>-<listener>: with a service name that is itself wrong
+        # (reported above), check the listener's part against a usable stand-in, not the same fault again.
+        listener_base = name
+        if name is not None and _name_problem("%s-%s" % (env, name), SERVICE_NAME):
+            listener_base = _suggest_name(name)[: max(1, SERVICE_NAME[2] - len(env) - 1)].strip("-") or "x"
         for l_index, l_item in enumerate(listeners or []):
             lpath = _item_path(_join(path, "listeners"), l_index, l_item)
             listener = _as_map(problems, l_item, lpath, "a listener with name, protocol, port and default_action")
             if listener is None:
                 continue
-            _protocol, port = _check_listener(problems, listener, lpath, env, name, groups)
+            _protocol, port = _check_listener(problems, listener, lpath, env, name, groups, listener_base)
             l_name = listener.get("name")
             if isinstance(l_name, str):
                 if l_name in listener_names:
@@ -937,7 +962,7 @@ def _check_callers(problems, mesh, env, declared):
         vpc_name = _get_str(
             problems, data, path, "vpc", required=True, what="the name of the VPC it calls from (from vpcs)"
         )
-        if vpc_name is not None:
+        if vpc_name is not None and declared.vpcs_known:
             vpc = declared.vpcs.get(vpc_name)
             if vpc is None:
                 close = _closest(vpc_name, list(declared.vpcs))
@@ -973,7 +998,7 @@ def _check_callers(problems, mesh, env, declared):
             cpath = "%s.calls[%d]" % (path, c_index)
             if not isinstance(call, str) or not call:
                 problems.add(cpath, "must be a service name (from services), got %s" % _show(call))
-            elif call not in declared.services:
+            elif call not in declared.services and declared.services_known:
                 close = _closest(call, list(declared.services))
                 problems.add(
                     cpath,
