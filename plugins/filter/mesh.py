@@ -1158,10 +1158,14 @@ def mesh_plan(mesh, env):
                 "description": "Security group for %s" % vpc["name"],
                 "ingress_ports": sorted(ingress),
                 "client_ports": sorted(client),
-                "associate": vpc.get("associate") is not False,
-                "association_tags": _tags("%s-%s-vpc-association" % (env, vpc["name"]), env),
             }
         )
+    # Kept apart from "vpcs", which is exactly the network role's network_vpcs.
+    vpc_associations = [
+        {"vpc": vpc["name"], "tags": _tags("%s-%s-vpc-association" % (env, vpc["name"]), env)}
+        for vpc in mesh.get("vpcs") or []
+        if vpc.get("associate") is not False
+    ]
 
     planned_services = []
     for service in services:
@@ -1229,6 +1233,7 @@ def mesh_plan(mesh, env):
             "access_logs": access_logs,
         },
         "vpcs": planned_vpcs,
+        "vpc_associations": vpc_associations,
         "services": planned_services,
         "callers": planned_callers,
     }

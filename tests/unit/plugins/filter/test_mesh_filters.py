@@ -862,8 +862,6 @@ def test_plan_of_a_small_declaration_in_full():
                 "ingress_ports": [],
                 # api's HTTP listener (default 80), fn's 8443, vault's 443
                 "client_ports": [80, 443, 8443],
-                "associate": True,
-                "association_tags": {"Name": "dev-caller-vpc-association", "Environment": "dev"},
             },
             {
                 "key": "provider",
@@ -874,10 +872,9 @@ def test_plan_of_a_small_declaration_in_full():
                 # api-tg 8080 (+ a target on 9090, health checks on 8081), api-v2-tg HTTPS default 443, vault-tg 8200
                 "ingress_ports": [443, 8080, 8081, 8200, 9090],
                 "client_ports": [],
-                "associate": False,
-                "association_tags": {"Name": "dev-provider-vpc-association", "Environment": "dev"},
             },
         ],
+        "vpc_associations": [{"vpc": "caller", "tags": {"Name": "dev-caller-vpc-association", "Environment": "dev"}}],
         "services": [
             {
                 "key": "api",
@@ -1032,7 +1029,7 @@ def test_plan_defaults_of_a_minimal_declaration():
         "access_logs": None,
     }
     assert plan["vpcs"][0]["subnets"] == [{"cidr": "10.0.0.0/24", "az": 0}]
-    assert plan["vpcs"][0]["associate"] is True
+    assert [association["vpc"] for association in plan["vpc_associations"]] == [plan["vpcs"][0]["key"]]
     assert plan["vpcs"][0]["client_ports"] == [443]
     assert plan["services"][0]["listeners"][0]["port"] == 443
     assert plan["services"][0]["listeners"][0]["default_action"] == {"fixed_response": 500}
