@@ -1155,7 +1155,8 @@ def mesh_plan(mesh, env):
                 "subnets": [
                     {"cidr": subnet["cidr"], "az": subnet.get("az") or 0} for subnet in vpc.get("subnets") or []
                 ],
-                "description": "Security group for %s" % vpc["name"],
+                # service-a -> "Security group for Service A", the reference template's wording.
+                "description": "Security group for %s" % " ".join(word.capitalize() for word in vpc["name"].split("-")),
                 "ingress_ports": sorted(ingress),
                 "client_ports": sorted(client),
             }

@@ -858,7 +858,7 @@ def test_plan_of_a_small_declaration_in_full():
                 "name": "caller",
                 "cidr": "10.0.0.0/16",
                 "subnets": [{"cidr": "10.0.1.0/24", "az": 0}],
-                "description": "Security group for caller",
+                "description": "Security group for Caller",
                 "ingress_ports": [],
                 # api's HTTP listener (default 80), fn's 8443, vault's 443
                 "client_ports": [80, 443, 8443],
@@ -868,7 +868,7 @@ def test_plan_of_a_small_declaration_in_full():
                 "name": "provider",
                 "cidr": "10.1.0.0/16",
                 "subnets": [{"cidr": "10.1.1.0/24", "az": 0}, {"cidr": "10.1.2.0/24", "az": 1}],
-                "description": "Security group for provider",
+                "description": "Security group for Provider",
                 # api-tg 8080 (+ a target on 9090, health checks on 8081), api-v2-tg HTTPS default 443, vault-tg 8200
                 "ingress_ports": [443, 8080, 8081, 8200, 9090],
                 "client_ports": [],
