@@ -47,7 +47,9 @@ def role_play(check_mode=False, tasks_from=None, **role_vars):
 
 
 def mutating_calls(local_aws):
-    return [f"{entry['operation']} ({entry['status']})" for entry in local_aws.requests(service=None) if entry["mutating"]]
+    return [
+        f"{entry['operation']} ({entry['status']})" for entry in local_aws.requests(service=None) if entry["mutating"]
+    ]
 
 
 def run_ok(playbook, plays):
@@ -155,7 +157,7 @@ def test_service_role(playbook, local_aws, setting):
     run = converge(playbook, local_aws, role_play(**declared))
     result = run.task_results()["result"]["service_result"]
 
-    service = lattice.get_service(serviceIdentifier=f"{env}-service-b")
+    service = lattice.get_service(serviceIdentifier=result["id"])
     assert service["status"] == "ACTIVE" and service["authType"] == "AWS_IAM"
     assert result["id"] == service["id"] and result["arn"] == service["arn"] and result["name"] == service["name"]
     assert result["dns_name"] == service["dnsEntry"]["domainName"]
@@ -187,7 +189,9 @@ def test_service_role(playbook, local_aws, setting):
     assert set(listeners) == {https_name, http_name} == set(result["listeners"])
     https = lattice.get_listener(serviceIdentifier=service["id"], listenerIdentifier=listeners[https_name]["id"])
     assert (https["protocol"], https["port"]) == ("HTTPS", 443)
-    assert https["defaultAction"] == {"forward": {"targetGroups": [{"targetGroupIdentifier": group["id"], "weight": 100}]}}
+    assert https["defaultAction"] == {
+        "forward": {"targetGroups": [{"targetGroupIdentifier": group["id"], "weight": 100}]}
+    }
     http = lattice.get_listener(serviceIdentifier=service["id"], listenerIdentifier=listeners[http_name]["id"])
     assert (http["protocol"], http["port"]) == ("HTTP", 80)
     assert http["defaultAction"] == {"fixedResponse": {"statusCode": 404}}
@@ -199,12 +203,16 @@ def test_service_role(playbook, local_aws, setting):
         if not rule["isDefault"]
     )
     assert set(rules) == {"api", "beta"}
-    api = lattice.get_rule(serviceIdentifier=service["id"], listenerIdentifier=http["id"], ruleIdentifier="api")
+    api = lattice.get_rule(
+        serviceIdentifier=service["id"], listenerIdentifier=http["id"], ruleIdentifier=rules["api"]["id"]
+    )
     assert api["priority"] == 10
     assert api["match"]["httpMatch"]["method"] == "GET"
     assert api["match"]["httpMatch"]["pathMatch"]["match"] == {"prefix": "/api"}
     assert api["action"] == {"forward": {"targetGroups": [{"targetGroupIdentifier": api_group["id"], "weight": 100}]}}
-    beta = lattice.get_rule(serviceIdentifier=service["id"], listenerIdentifier=http["id"], ruleIdentifier="beta")
+    beta = lattice.get_rule(
+        serviceIdentifier=service["id"], listenerIdentifier=http["id"], ruleIdentifier=rules["beta"]["id"]
+    )
     assert beta["priority"] == 20 and beta["action"] == {"fixedResponse": {"statusCode": 404}}
     (header,) = beta["match"]["httpMatch"]["headerMatches"]
     assert header["name"] == "x-beta" and header["match"] == {"exact": "1"}
@@ -248,7 +256,8 @@ def test_service_role(playbook, local_aws, setting):
     statement = json.loads(lattice.get_auth_policy(resourceIdentifier=service["id"])["policy"])["Statement"][0]
     assert statement["Principal"] == {"AWS": principals[:1]}
     run_ok(playbook, role_play(tasks_from="auth_policy", service_allowed_principals=[], **only_policy))
-    assert lattice.get_auth_policy(resourceIdentifier=service["id"]).get("policy") is None
+    with pytest.raises(lattice.exceptions.ResourceNotFoundException):
+        lattice.get_auth_policy(resourceIdentifier=service["id"])
 
     # ------------------------------------------------------------------ teardown twice
     absent = dict(declared, service_state="absent")
