@@ -176,6 +176,21 @@ def test_service_network_role(playbook, local_aws):
     lattice.create_service_network_vpc_association(serviceNetworkIdentifier=network["id"], vpcIdentifier=vpc_c)
     absent = {"service_network_name": name, "service_network_state": "absent",
               "service_network_region": "{{ aws_region }}", "service_network_vpc_associations": []}  # fmt: skip
+    # While a service is associated, teardown removes nothing and the failure names the service.
+    service = lattice.create_service(name=f"{playbook.prefix}-service")
+    service_association = lattice.create_service_network_service_association(
+        serviceNetworkIdentifier=network["id"], serviceIdentifier=service["id"]
+    )
+    blocked = playbook(role_play(**absent))
+    assert blocked.returncode != 0
+    assert f"Cannot delete service network {network['id']}" in blocked.stdout, blocked.explain()
+    assert f"{playbook.prefix}-service" in blocked.stdout, blocked.explain()
+    associations = lattice.list_service_network_vpc_associations(serviceNetworkIdentifier=network["id"])["items"]
+    assert len(associations) == 3
+    lattice.delete_service_network_service_association(
+        serviceNetworkServiceAssociationIdentifier=service_association["id"]
+    )
+
     run_twice(playbook, local_aws, role_play(**absent))
     assert lattice.list_service_networks()["items"] == []
     for vpc_id in (vpc_a, vpc_b, vpc_c):
