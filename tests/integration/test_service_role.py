@@ -290,6 +290,9 @@ def test_service_role_rejects_a_bad_declaration_before_any_call(playbook, local_
             "default_action": {"forward": [{"target_group": f"{env}-service-b-tg"}]},
         }
     )
+    bad["service_target_groups"].append({"name": f"{env}-fn-tg", "type": "LAMBDA", "port": 80})
+    bad["service_target_groups"].append({"name": f"{env}-ip-tg", "type": "IP", "protocol": "HTTP", "vpc_id": "vpc1"})
+    http["port"] = 443
     run = playbook(role_play(**bad), json_output=True)
     assert run.returncode != 0
     (check,) = [result for name, result in run.task_results().items() if name.endswith("Check the declaration")]
@@ -301,6 +304,9 @@ def test_service_role_rejects_a_bad_declaration_before_any_call(playbook, local_
         f"service_listeners[{env}-service-b-http].rules[beta].action.fixed_response: 403 is not supported",
         f"service_listeners[{env}-tls].default_action.forward[0].target_group: {env}-service-b-tg has protocol HTTPS",
         "service_allowed_principals[1]: '*' is not an IAM principal ARN",
+        f"service_target_groups[{env}-fn-tg].port: a LAMBDA target group takes no port",
+        f"service_target_groups[{env}-ip-tg].vpc_id: 'vpc1' is not a VPC ID",
+        f"service_listeners[{env}-service-b-http].port: 443 is taken by another listener",
     ):
         assert message in messages, run.explain()
     assert local_aws.requests(service=None) == []
