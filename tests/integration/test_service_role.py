@@ -242,6 +242,12 @@ def test_service_role(playbook, local_aws, setting):
     dropped = dict(declared, service_listeners=[dict(declared["service_listeners"][1])])
     dropped["service_listeners"][0]["rules"] = dropped["service_listeners"][0]["rules"][:1]
     local_aws.clear_requests()
+    planned = run_ok(playbook, role_play(check_mode=True, **dropped))
+    assert mutating_calls(local_aws) == []
+    assert {name.split(" : ")[-1] for name, task in planned.task_results().items() if task.get("changed")} == {
+        "Delete the listeners that are not declared (with their rules)",
+        "Delete the rules that are not declared",
+    }, planned.explain()
     run_ok(playbook, role_play(**dropped))
     assert sorted(call.split(" (")[0] for call in mutating_calls(local_aws)) == ["DeleteListener", "DeleteRule"]
     assert set(by_name(lattice.list_listeners(serviceIdentifier=service["id"])["items"])) == {http_name}
