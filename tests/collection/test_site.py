@@ -312,6 +312,26 @@ def test_dev_reproduces_the_reference_template(endpoint, aws, tmp_path):
     playbook(["site.yml", "-e", "env=dev", "--check"], endpoint, tmp_path)
     assert mutating(endpoint) == [], f"check mode on a deployed mesh made mutating calls: {mutating(endpoint)}"
 
+    # One role on its own, in someone else's playbook: add a service to the deployed network.
+    example = [
+        "playbooks/examples/add_service.yml",
+        "-e", "service_network=dev-service-network",
+        "-e", f"vpc_id={outputs['ServiceBVPCId']}",
+        "-e", f"caller_role_arn={role['Arn']}",
+        "-e", '{"example_targets": [{"id": "10.1.1.10", "port": 8080}]}',
+    ]  # fmt: skip
+    playbook(example, endpoint, tmp_path)
+    added = lattice.get_service(serviceIdentifier="example-orders")
+    assert added["status"] == "ACTIVE"
+    (added_association,) = lattice.list_service_network_service_associations(serviceIdentifier=added["id"])["items"]
+    assert added_association["serviceNetworkId"] == network["id"]
+    assert role["Arn"] in lattice.get_auth_policy(resourceIdentifier=added["id"])["policy"]
+    endpoint.clear_requests()
+    playbook(example, endpoint, tmp_path)
+    assert mutating(endpoint) == []
+    playbook([*example, "-e", "example_state=absent"], endpoint, tmp_path)
+    assert [s["name"] for s in lattice.list_services()["items"]] == ["dev-service-b"]
+
     teardown_twice(endpoint, "dev", tmp_path, aws)
 
 
