@@ -7,16 +7,9 @@ import time
 from datetime import datetime
 
 import pytest
+from lattice_playbooks import converge_twice, mutating_operations, role_play
 
 pytestmark = pytest.mark.slow
-
-CONNECTION = {
-    "access_key": "{{ aws_access_key }}",
-    "secret_key": "{{ aws_secret_key }}",
-    "region": "{{ aws_region }}",
-    "endpoint_url": "{{ aws_endpoint_url }}",
-}
-
 
 ROLE_TASK = "lattice.mesh.service_network : "
 ASSOCIATE = ROLE_TASK + "Associate the VPCs (without waiting)"
@@ -25,38 +18,8 @@ REMOVE = ROLE_TASK + "Remove the associations of the other VPCs (without waiting
 WAIT_REMOVED = ROLE_TASK + "Wait for the associations being deleted"
 
 
-def role_play(tasks_from="main", **role_vars):
-    include = {"name": "lattice.mesh.service_network"}
-    if tasks_from != "main":
-        include["tasks_from"] = tasks_from
-    return [
-        {
-            "name": "role service_network",
-            "hosts": "localhost",
-            "gather_facts": False,
-            "module_defaults": {"group/amazon.aws.aws": CONNECTION, "group/lattice.mesh.lattice": CONNECTION},
-            "tasks": [
-                {"name": "apply the role", "ansible.builtin.include_role": include, "vars": role_vars},
-                {"name": "result", "ansible.builtin.debug": {"var": "service_network_result"}},
-            ],
-        }
-    ]
-
-
-def mutating_calls(local_aws):
-    return [entry["operation"] for entry in local_aws.requests(service=None) if entry["mutating"]]
-
-
-def run_twice(playbook, local_aws, plays):
-    """Run ``plays`` twice; the second run must change nothing and make no mutating call. Returns both runs."""
-    first = playbook(plays, json_output=True)
-    assert first.returncode == 0, first.explain()
-    local_aws.clear_requests()
-    second = playbook(plays, json_output=True)
-    assert second.returncode == 0, second.explain()
-    assert second.output["stats"]["localhost"]["changed"] == 0, second.explain()
-    assert mutating_calls(local_aws) == []
-    return first, second
+def network_play(tasks_from=None, **role_vars):
+    return role_play("service_network", tasks_from, **role_vars)
 
 
 def make_vpcs(local_aws, count, first=0):
@@ -117,16 +80,16 @@ def test_service_network_role(playbook, local_aws):
 
     # Check mode on an empty account (another network name): plans without failing and without a mutating call.
     local_aws.clear_requests()
-    check_plays = role_play(**dict(present, service_network_name=f"{name}-plan"))
+    check_plays = network_play(**dict(present, service_network_name=f"{name}-plan"))
     check_plays[0]["check_mode"] = True
     check = playbook(check_plays, json_output=True)
     assert check.returncode == 0, check.explain()
-    assert mutating_calls(local_aws) == []
+    assert mutating_operations(local_aws) == []
     planned = check.task_results()["result"]["service_network_result"]
     assert planned["id"] is None and set(planned["vpc_associations"]) == {vpc_a, vpc_b}
     assert lattice.list_service_networks()["items"] == []
 
-    first, dummy = run_twice(playbook, local_aws, role_play(**present))
+    first, dummy = converge_twice(playbook, local_aws, network_play(**present))
     result = first.task_results()["result"]["service_network_result"]
     network = lattice.get_service_network(serviceNetworkIdentifier=result["id"])
     assert (result["id"], result["arn"], result["name"]) == (network["id"], network["arn"], name)
@@ -164,10 +127,10 @@ def test_service_network_role(playbook, local_aws):
 
     # The auth_policy entry point alone: no grants at all removes the policy (and touches nothing else).
     local_aws.clear_requests()
-    revoke = playbook(role_play("auth_policy", service_network_name=name, service_network_region="{{ aws_region }}",
+    revoke = playbook(network_play("auth_policy", service_network_name=name, service_network_region="{{ aws_region }}",
                                 service_network_auth_grants=[]), json_output=True)  # fmt: skip
     assert revoke.returncode == 0, revoke.explain()
-    assert mutating_calls(local_aws) == ["DeleteAuthPolicy"]
+    assert mutating_operations(local_aws) == ["DeleteAuthPolicy"]
     with pytest.raises(lattice.exceptions.ResourceNotFoundException):
         lattice.get_auth_policy(resourceIdentifier=network["id"])
 
@@ -181,7 +144,7 @@ def test_service_network_role(playbook, local_aws):
     service_association = lattice.create_service_network_service_association(
         serviceNetworkIdentifier=network["id"], serviceIdentifier=service["id"]
     )
-    blocked = playbook(role_play(**absent))
+    blocked = playbook(network_play(**absent))
     assert blocked.returncode != 0
     assert f"Cannot delete service network {network['id']}" in blocked.stdout, blocked.explain()
     assert f"{playbook.prefix}-service" in blocked.stdout, blocked.explain()
@@ -191,7 +154,7 @@ def test_service_network_role(playbook, local_aws):
         serviceNetworkServiceAssociationIdentifier=service_association["id"]
     )
 
-    run_twice(playbook, local_aws, role_play(**absent))
+    converge_twice(playbook, local_aws, network_play(**absent))
     assert lattice.list_service_networks()["items"] == []
     for vpc_id in (vpc_a, vpc_b, vpc_c):
         assert lattice.list_service_network_vpc_associations(vpcIdentifier=vpc_id)["items"] == []
@@ -210,7 +173,7 @@ def test_bad_input_fails_before_any_call(playbook, local_aws):
             {"principals": ["arn:aws:iam::123456789012:role/caller"], "services": ["svc-0123456789abcdef0"]},
         ],
     }
-    run = playbook(role_play(**bad))
+    run = playbook(network_play(**bad))
     assert run.returncode != 0
     for message in (
         "service_network_name: Bad--Name is not a valid service network name",
@@ -235,7 +198,7 @@ def test_associations_are_waited_for_together(playbook, local_aws):
     listed = [{"vpc_id": vpc_id, "security_group_ids": [sg_id]} for vpc_id, sg_id in vpcs]
 
     started = time.monotonic()
-    run = playbook(role_play(**common, service_network_vpc_associations=listed), json_output=True)
+    run = playbook(network_play(**common, service_network_vpc_associations=listed), json_output=True)
     wall = time.monotonic() - started
     assert run.returncode == 0, run.explain()
     span = task_span(run, ASSOCIATE, WAIT)
@@ -252,7 +215,9 @@ def test_associations_are_waited_for_together(playbook, local_aws):
 
     # Purge: keep the first VPC only; the others are removed together, then waited for.
     purge = playbook(
-        role_play(**common, service_network_vpc_associations=listed[:1], service_network_purge_vpc_associations=True),
+        network_play(
+            **common, service_network_vpc_associations=listed[:1], service_network_purge_vpc_associations=True
+        ),
         json_output=True,
     )
     assert purge.returncode == 0, purge.explain()
@@ -260,6 +225,6 @@ def test_associations_are_waited_for_together(playbook, local_aws):
     items = lattice.list_service_network_vpc_associations(serviceNetworkIdentifier=result["id"])["items"]
     assert [(item["vpcId"], item["status"]) for item in items] == [(vpcs[0][0], "ACTIVE")]
 
-    teardown = playbook(role_play(**common, service_network_state="absent"), json_output=True)
+    teardown = playbook(network_play(**common, service_network_state="absent"), json_output=True)
     assert teardown.returncode == 0, teardown.explain()
     assert lattice.list_service_networks()["items"] == []

@@ -5,15 +5,9 @@ mutating call, drop a rule and a listener, tear down twice; check mode on an emp
 import json
 
 import pytest
+from lattice_playbooks import converge_twice, mutating_operations, role_play
 
 pytestmark = pytest.mark.slow
-
-CONNECTION = {
-    "access_key": "{{ aws_access_key }}",
-    "secret_key": "{{ aws_secret_key }}",
-    "region": "{{ aws_region }}",
-    "endpoint_url": "{{ aws_endpoint_url }}",
-}
 
 # The reference template's health check of service B's target group.
 HEALTH_CHECK = {
@@ -27,45 +21,14 @@ HEALTH_CHECK = {
 }
 
 
-def role_play(check_mode=False, tasks_from=None, **role_vars):
-    include = {"name": "lattice.mesh.service"}
-    if tasks_from:
-        include["tasks_from"] = tasks_from
-    play = {
-        "name": "role service",
-        "hosts": "localhost",
-        "gather_facts": False,
-        "module_defaults": {"group/lattice.mesh.lattice": CONNECTION},
-        "tasks": [
-            {"name": "apply the role", "ansible.builtin.include_role": include, "vars": role_vars},
-            {"name": "result", "ansible.builtin.debug": {"var": "service_result"}},
-        ],
-    }
-    if check_mode:
-        play["check_mode"] = True
-    return [play]
-
-
-def mutating_calls(local_aws):
-    return [
-        f"{entry['operation']} ({entry['status']})" for entry in local_aws.requests(service=None) if entry["mutating"]
-    ]
+def service_play(check_mode=False, tasks_from=None, **role_vars):
+    return role_play("service", tasks_from, check_mode, **role_vars)
 
 
 def run_ok(playbook, plays):
     run = playbook(plays, json_output=True)
     assert run.returncode == 0, run.explain()
     return run
-
-
-def converge(playbook, local_aws, plays):
-    """Run ``plays`` twice; the second run must change nothing and make no mutating call. Returns the first run."""
-    first = run_ok(playbook, plays)
-    local_aws.clear_requests()
-    second = run_ok(playbook, plays)
-    assert second.output["stats"]["localhost"]["changed"] == 0, second.explain()
-    assert mutating_calls(local_aws) == []
-    return first
 
 
 def declaration(env, vpc_id, network, principals):
@@ -154,7 +117,7 @@ def test_service_role(playbook, local_aws, setting):
     https_name, http_name = f"{env}-service-b-listener", f"{env}-service-b-http"
 
     # ------------------------------------------------------------------ converge, repeat
-    run = converge(playbook, local_aws, role_play(**declared))
+    run = converge_twice(playbook, local_aws, service_play(**declared))[0]
     result = run.task_results()["result"]["service_result"]
 
     service = lattice.get_service(serviceIdentifier=result["id"])
@@ -242,14 +205,14 @@ def test_service_role(playbook, local_aws, setting):
     dropped = dict(declared, service_listeners=[dict(declared["service_listeners"][1])])
     dropped["service_listeners"][0]["rules"] = dropped["service_listeners"][0]["rules"][:1]
     local_aws.clear_requests()
-    planned = run_ok(playbook, role_play(check_mode=True, **dropped))
-    assert mutating_calls(local_aws) == []
+    planned = run_ok(playbook, service_play(check_mode=True, **dropped))
+    assert mutating_operations(local_aws) == []
     assert {name.split(" : ")[-1] for name, task in planned.task_results().items() if task.get("changed")} == {
         "Delete the listeners that are not declared (with their rules)",
         "Delete the rules that are not declared",
     }, planned.explain()
-    run_ok(playbook, role_play(**dropped))
-    assert sorted(call.split(" (")[0] for call in mutating_calls(local_aws)) == ["DeleteListener", "DeleteRule"]
+    run_ok(playbook, service_play(**dropped))
+    assert sorted(mutating_operations(local_aws)) == ["DeleteListener", "DeleteRule"]
     assert set(by_name(lattice.list_listeners(serviceIdentifier=service["id"])["items"])) == {http_name}
     rules = lattice.list_rules(serviceIdentifier=service["id"], listenerIdentifier=http["id"])["items"]
     assert sorted(rule["name"] for rule in rules if not rule["isDefault"]) == ["api"]
@@ -257,17 +220,17 @@ def test_service_role(playbook, local_aws, setting):
     # ------------------------------------------------------------------ the auth_policy entry point alone
     only_policy = {"service_name": f"{env}-service-b", "service_region": "{{ aws_region }}"}
     local_aws.clear_requests()
-    run_ok(playbook, role_play(tasks_from="auth_policy", service_allowed_principals=principals[:1], **only_policy))
-    assert [call.split(" (")[0] for call in mutating_calls(local_aws)] == ["PutAuthPolicy"]
+    run_ok(playbook, service_play(tasks_from="auth_policy", service_allowed_principals=principals[:1], **only_policy))
+    assert mutating_operations(local_aws) == ["PutAuthPolicy"]
     statement = json.loads(lattice.get_auth_policy(resourceIdentifier=service["id"])["policy"])["Statement"][0]
     assert statement["Principal"] == {"AWS": principals[:1]}
-    run_ok(playbook, role_play(tasks_from="auth_policy", service_allowed_principals=[], **only_policy))
+    run_ok(playbook, service_play(tasks_from="auth_policy", service_allowed_principals=[], **only_policy))
     with pytest.raises(lattice.exceptions.ResourceNotFoundException):
         lattice.get_auth_policy(resourceIdentifier=service["id"])
 
     # ------------------------------------------------------------------ teardown twice
     absent = dict(declared, service_state="absent")
-    converge(playbook, local_aws, role_play(**absent))
+    converge_twice(playbook, local_aws, service_play(**absent))
     assert [s for s in lattice.list_services()["items"] if s["name"].startswith(env)] == []
     assert [g for g in lattice.list_target_groups()["items"] if g["name"].startswith(env)] == []
     assert lattice.list_service_network_service_associations(serviceNetworkIdentifier=network["id"])["items"] == []
@@ -275,8 +238,8 @@ def test_service_role(playbook, local_aws, setting):
     # ------------------------------------------------------------------ check mode on an empty account
     empty = declaration(f"{env}-new", vpc_id, network["name"], principals)
     local_aws.clear_requests()
-    run = run_ok(playbook, role_play(check_mode=True, **empty))
-    assert mutating_calls(local_aws) == []
+    run = run_ok(playbook, service_play(check_mode=True, **empty))
+    assert mutating_operations(local_aws) == []
     assert run.output["stats"]["localhost"]["changed"] > 0, run.explain()
     assert lattice.list_services()["items"] == [] and lattice.list_target_groups()["items"] == []
 
@@ -299,7 +262,7 @@ def test_service_role_rejects_a_bad_declaration_before_any_call(playbook, local_
     bad["service_target_groups"].append({"name": f"{env}-fn-tg", "type": "LAMBDA", "port": 80})
     bad["service_target_groups"].append({"name": f"{env}-ip-tg", "type": "IP", "protocol": "HTTP", "vpc_id": "vpc1"})
     http["port"] = 443
-    run = playbook(role_play(**bad), json_output=True)
+    run = playbook(service_play(**bad), json_output=True)
     assert run.returncode != 0
     (check,) = [result for name, result in run.task_results().items() if name.endswith("Check the declaration")]
     messages = "\n".join(check["msg"])

@@ -4,52 +4,15 @@ converge, repeat without a change or a mutating call, check the state at the end
 import json
 
 import pytest
+from lattice_playbooks import converge_twice, role_play
 
 pytestmark = pytest.mark.slow
-
-CONNECTION = {
-    "access_key": "{{ aws_access_key }}",
-    "secret_key": "{{ aws_secret_key }}",
-    "region": "{{ aws_region }}",
-    "endpoint_url": "{{ aws_endpoint_url }}",
-}
-
-
-def role_play(role, **role_vars):
-    return [
-        {
-            "name": f"role {role}",
-            "hosts": "localhost",
-            "gather_facts": False,
-            "module_defaults": {"group/amazon.aws.aws": CONNECTION},
-            "tasks": [
-                {
-                    "name": "apply the role",
-                    "ansible.builtin.include_role": {"name": f"lattice.mesh.{role}"},
-                    "vars": role_vars,
-                },
-                {"name": "result", "ansible.builtin.debug": {"var": f"{role}_result"}},
-            ],
-        }
-    ]
-
-
-def converge(playbook, local_aws, plays):
-    """Run ``plays`` twice; the second run must change nothing and make no mutating call. Returns the first run."""
-    first = playbook(plays, json_output=True)
-    assert first.returncode == 0, first.explain()
-    local_aws.clear_requests()
-    second = playbook(plays, json_output=True)
-    assert second.returncode == 0, second.explain()
-    assert second.output["stats"]["localhost"]["changed"] == 0, second.explain()
-    assert [entry["operation"] for entry in local_aws.requests(service=None) if entry["mutating"]] == []
-    return first
 
 
 def test_log_encryption_role(playbook, local_aws):
     env = playbook.prefix
     present = role_play("log_encryption", log_encryption_env=env, log_encryption_region="{{ aws_region }}")
-    run = converge(playbook, local_aws, present)
+    run = converge_twice(playbook, local_aws, present)[0]
     result = run.task_results()["result"]["log_encryption_result"]
 
     kms, logs = local_aws.client("kms"), local_aws.client("logs")
@@ -66,7 +29,7 @@ def test_log_encryption_role(playbook, local_aws):
 
     absent = role_play("log_encryption", log_encryption_env=env, log_encryption_state="absent",
                        log_encryption_region="{{ aws_region }}")  # fmt: skip
-    converge(playbook, local_aws, absent)
+    converge_twice(playbook, local_aws, absent)
     assert logs.describe_log_groups(logGroupNamePrefix=f"/aws/vpclattice/{env}-")["logGroups"] == []
     assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"] == "PendingDeletion"
 
@@ -83,7 +46,8 @@ def test_caller_iam_role(playbook, local_aws):
         },
         {"key": "reader", "name": "reader", "trusted_services": ["lambda.amazonaws.com"]},
     ]
-    run = converge(playbook, local_aws, role_play("caller_iam", caller_iam_env=env, caller_iam_callers=callers))
+    present = role_play("caller_iam", caller_iam_env=env, caller_iam_callers=callers)
+    run, dummy = converge_twice(playbook, local_aws, present)
     result = run.task_results()["result"]["caller_iam_result"]
     assert set(result) == {"service_a", "reader"}
 
@@ -102,7 +66,7 @@ def test_caller_iam_role(playbook, local_aws):
     assert iam.list_role_policies(RoleName=f"{env}-reader-role")["PolicyNames"] == []
 
     absent = role_play("caller_iam", caller_iam_env=env, caller_iam_callers=callers, caller_iam_state="absent")
-    converge(playbook, local_aws, absent)
+    converge_twice(playbook, local_aws, absent)
     names = [role["RoleName"] for role in iam.list_roles()["Roles"]]
     assert not [name for name in names if name.startswith(env)]
 
