@@ -80,7 +80,7 @@ def test_service_network_role(playbook, local_aws):
 
     # Check mode on an empty account (another network name): plans without failing and without a mutating call.
     local_aws.clear_requests()
-    check_plays = network_play(**dict(present, service_network_name=f"{name}-plan"))
+    check_plays = network_play(**{**present, "service_network_name": f"{name}-plan"})
     check_plays[0]["check_mode"] = True
     check = playbook(check_plays, json_output=True)
     assert check.returncode == 0, check.explain()
@@ -127,8 +127,13 @@ def test_service_network_role(playbook, local_aws):
 
     # The auth_policy entry point alone: no grants at all removes the policy (and touches nothing else).
     local_aws.clear_requests()
-    revoke = playbook(network_play("auth_policy", service_network_name=name, service_network_region="{{ aws_region }}",
-                                service_network_auth_grants=[]), json_output=True)  # fmt: skip
+    revoke_plays = network_play(
+        "auth_policy",
+        service_network_name=name,
+        service_network_region="{{ aws_region }}",
+        service_network_auth_grants=[],
+    )
+    revoke = playbook(revoke_plays, json_output=True)
     assert revoke.returncode == 0, revoke.explain()
     assert mutating_operations(local_aws) == ["DeleteAuthPolicy"]
     with pytest.raises(lattice.exceptions.ResourceNotFoundException):

@@ -202,7 +202,7 @@ def test_service_role(playbook, local_aws, setting):
     }
 
     # ------------------------------------------------------------------ drop a rule and a listener
-    dropped = dict(declared, service_listeners=[dict(declared["service_listeners"][1])])
+    dropped = {**declared, "service_listeners": [dict(declared["service_listeners"][1])]}
     dropped["service_listeners"][0]["rules"] = dropped["service_listeners"][0]["rules"][:1]
     local_aws.clear_requests()
     planned = run_ok(playbook, service_play(check_mode=True, **dropped))
@@ -229,7 +229,7 @@ def test_service_role(playbook, local_aws, setting):
         lattice.get_auth_policy(resourceIdentifier=service["id"])
 
     # ------------------------------------------------------------------ teardown twice
-    absent = dict(declared, service_state="absent")
+    absent = {**declared, "service_state": "absent"}
     converge_twice(playbook, local_aws, service_play(**absent))
     assert [s for s in lattice.list_services()["items"] if s["name"].startswith(env)] == []
     assert [g for g in lattice.list_target_groups()["items"] if g["name"].startswith(env)] == []
