@@ -71,7 +71,8 @@ def generate(env: str, services: int) -> dict:
                 }],
             }],
         })  # fmt: skip
-    calls_each = min(3, services)
+    # A few calls each, and every service called by someone (so that every auth policy has a principal).
+    calls_each = min(services, max(3, -(-services // nvpcs)))
     callers = [
         {
             "name": f"caller{v}",
