@@ -66,27 +66,30 @@ def put_in_progress(endpoint, client, env: str, declaration: dict, seconds: floa
     lattice, ec2 = client("vpc-lattice"), client("ec2")
     mesh = declaration["lattice_mesh"]
     network_name = mesh.get("service_network", {}).get("name", f"{env}-service-network")
-    network = lattice.get_service_network(serviceNetworkIdentifier=network_name)
+    (network,) = [n for n in state._items(lattice.list_service_networks) if n["name"] == network_name]
     first_service = f"{env}-{mesh['services'][-1]['name']}"  # teardown.yml removes the services in reverse
+    (service,) = [s for s in state._items(lattice.list_services) if s["name"] == first_service]
     vpc_name = f"{env}-{next(v['name'] for v in mesh['vpcs'] if v.get('associate', True))}-vpc"
     (vpc,) = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": [vpc_name]}])["Vpcs"]
 
     (service_association,) = state._items(lattice.list_service_network_service_associations,
-                                          serviceIdentifier=first_service)  # fmt: skip
+                                          serviceIdentifier=service["id"])  # fmt: skip
     (vpc_association,) = [a for a in state._items(lattice.list_service_network_vpc_associations,
                                                   serviceNetworkIdentifier=network["id"])
                           if a["vpcId"] == vpc["VpcId"]]  # fmt: skip
     vpc_details = lattice.get_service_network_vpc_association(
-        serviceNetworkVpcAssociationIdentifier=vpc_association["id"])
+        serviceNetworkVpcAssociationIdentifier=vpc_association["id"]
+    )
     service_tags = lattice.list_tags_for_resource(resourceArn=service_association["arn"])["tags"]
     vpc_tags = lattice.list_tags_for_resource(resourceArn=vpc_association["arn"])["tags"]
 
     lattice.delete_service_network_service_association(
-        serviceNetworkServiceAssociationIdentifier=service_association["id"])
+        serviceNetworkServiceAssociationIdentifier=service_association["id"]
+    )
     lattice.delete_service_network_vpc_association(serviceNetworkVpcAssociationIdentifier=vpc_association["id"])
     deadline = time.monotonic() + 10 * transition + 10
     while time.monotonic() < deadline:  # wait until both are gone (DELETE_IN_PROGRESS for `transition` s)
-        remaining = state._items(lattice.list_service_network_service_associations, serviceIdentifier=first_service)
+        remaining = state._items(lattice.list_service_network_service_associations, serviceIdentifier=service["id"])
         remaining += [a for a in state._items(lattice.list_service_network_vpc_associations,
                                               serviceNetworkIdentifier=network["id"])
                       if a["vpcId"] == vpc["VpcId"]]  # fmt: skip
@@ -99,17 +102,21 @@ def put_in_progress(endpoint, client, env: str, declaration: dict, seconds: floa
     endpoint.set_config(transition_seconds=seconds)
     try:
         created = lattice.create_service_network_service_association(
-            serviceNetworkIdentifier=network["id"], serviceIdentifier=first_service, tags=service_tags)
+            serviceNetworkIdentifier=network["id"], serviceIdentifier=service["id"], tags=service_tags
+        )
         created_vpc = lattice.create_service_network_vpc_association(
-            serviceNetworkIdentifier=network["id"], vpcIdentifier=vpc["VpcId"],
-            securityGroupIds=vpc_details.get("securityGroupIds", []), tags=vpc_tags)
+            serviceNetworkIdentifier=network["id"],
+            vpcIdentifier=vpc["VpcId"],
+            securityGroupIds=vpc_details.get("securityGroupIds", []),
+            tags=vpc_tags,
+        )
     finally:
         endpoint.set_config(transition_seconds=transition)
     statuses = [
-        lattice.get_service_network_service_association(
-            serviceNetworkServiceAssociationIdentifier=created["id"])["status"],
-        lattice.get_service_network_vpc_association(
-            serviceNetworkVpcAssociationIdentifier=created_vpc["id"])["status"],
+        lattice.get_service_network_service_association(serviceNetworkServiceAssociationIdentifier=created["id"])[
+            "status"
+        ],
+        lattice.get_service_network_vpc_association(serviceNetworkVpcAssociationIdentifier=created_vpc["id"])["status"],
     ]
     if statuses != ["CREATE_IN_PROGRESS", "CREATE_IN_PROGRESS"]:
         raise RuntimeError(f"the re-created associations are {statuses}, not CREATE_IN_PROGRESS")
@@ -174,16 +181,18 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from local_aws.process import EndpointProcess
 
-    low, _, high = args.seeds.partition("-")
-    seeds = [int(s) for s in args.seeds.split(",")] if "," in args.seeds else list(range(int(low), int(high or low) + 1))
+    seeds = []
+    for part in args.seeds.split(","):
+        low, _, high = part.partition("-")
+        seeds.extend(range(int(low), int(high or low) + 1))
     print(f"teardown: env={args.env} profile=realistic transition={args.transition}s throttle_rate={args.throttle}"
           f" error_rate={args.error}; odd seeds{' (all, --always-in-progress)' if args.always_in_progress else ''}"
           f" meet 2 associations CREATE_IN_PROGRESS for {args.in_progress_seconds}s", flush=True)  # fmt: skip
     print(HEADER, flush=True)
     cases = []
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="drill-teardown-") as tmp, \
-            EndpointProcess("--profile", "realistic", "--transition-seconds", str(args.transition)) as endpoint:  # fmt: skip
+    profile = ("--profile", "realistic", "--transition-seconds", str(args.transition))
+    with tempfile.TemporaryDirectory(prefix="drill-teardown-") as tmp, EndpointProcess(*profile) as endpoint:
         workdir = Path(tmp)
         declaration = mesh_gen.copy_environment(workdir / "inventories", args.env)
         for seed in seeds:
