@@ -321,7 +321,7 @@ def test_dev_reproduces_the_reference_template(endpoint, aws, tmp_path):
         "-e", '{"example_targets": [{"id": "10.1.1.10", "port": 8080}]}',
     ]  # fmt: skip
     playbook(example, endpoint, tmp_path)
-    added = lattice.get_service(serviceIdentifier="example-orders")
+    (added,) = [item for item in lattice.list_services()["items"] if item["name"] == "example-orders"]
     assert added["status"] == "ACTIVE"
     (added_association,) = lattice.list_service_network_service_associations(serviceIdentifier=added["id"])["items"]
     assert added_association["serviceNetworkId"] == network["id"]
