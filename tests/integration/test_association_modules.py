@@ -196,7 +196,8 @@ def test_failed_creation_fails_with_aws_reason(playbook, local_aws):
 
 
 def test_delete_waits_out_creation_in_progress(playbook, local_aws):
-    local_aws.configure(profile="realistic", transition_seconds=1)
+    # Long enough that the delete task surely starts while the creation is in progress, even on a busy machine.
+    local_aws.configure(profile="realistic", transition_seconds=10)
     network = make_network(local_aws, f"{playbook.prefix}-sn")
     vpc_id, dummy = make_vpc(local_aws, "10.40.0.0/16")
     args = {"service_network": network["id"], "vpc_id": vpc_id, "wait": False}

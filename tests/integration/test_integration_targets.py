@@ -133,6 +133,8 @@ def test_delete_waits_for_associations_being_deleted(playbook, local_aws):
     ):
         assert time.monotonic() < deadline, "the association never became ACTIVE"
         time.sleep(0.5)
+    # A transition's length is fixed when it begins: this deletion outlasts the playbook's start-up on a busy machine.
+    local_aws.configure(transition_seconds=20)
     lattice.delete_service_network_vpc_association(serviceNetworkVpcAssociationIdentifier=association["id"])
 
     local_aws.clear_requests()

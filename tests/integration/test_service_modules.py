@@ -118,9 +118,10 @@ def test_waiter_under_realistic_transitions(playbook, local_aws):
         serviceIdentifier=draining_id, serviceNetworkIdentifier=network_id
     )["id"]
     # A transition's length is fixed when it begins: this deletion outlasts the playbook's start-up.
-    local_aws.configure(profile="realistic", transition_seconds=7, fail_creates=f"{playbook.prefix}-fail*")
+    local_aws.configure(profile="realistic", transition_seconds=20, fail_creates=f"{playbook.prefix}-fail*")
     lattice.delete_service_network_service_association(serviceNetworkServiceAssociationIdentifier=association_id)
-    local_aws.configure(transition_seconds=3)
+    # Long enough that the next task surely meets the deletion in progress, even on a busy machine.
+    local_aws.configure(transition_seconds=8)
 
     local_aws.clear_requests()
     run = playbook(

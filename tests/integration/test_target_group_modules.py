@@ -171,7 +171,8 @@ def test_delete_refused_while_a_listener_forwards_to_it(playbook, local_aws):
 
 def test_waits_under_realistic_transitions(playbook, local_aws):
     """Creation, target health and a delete during creation are waited out when transitions take time."""
-    local_aws.configure(profile="realistic", transition_seconds=1)
+    # Long enough that the delete task surely starts while the creation is in progress, even on a busy machine.
+    local_aws.configure(profile="realistic", transition_seconds=8)
     vpc_id = new_vpc(local_aws)
     name = f"{playbook.prefix}-slow"
     lattice = local_aws.client("vpc-lattice")
