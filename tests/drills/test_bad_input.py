@@ -43,6 +43,8 @@ TG = SVC + ".target_groups[service-b-tg]"
 LSN = SVC + ".listeners[listener]"
 FWD = LSN + ".default_action.forward[0]"
 CALLER = "callers[service-a]"
+ROLE = "arn:aws:iam::123456789012:role/dev-service-a-role"
+INVOKE = {"Effect": "Allow", "Principal": {"AWS": ROLE}, "Action": "vpc-lattice-svcs:Invoke", "Resource": "*"}
 
 
 # --- how to break the dev declaration (each function edits the parsed group_vars/all.yml in place) ----------
@@ -211,10 +213,10 @@ DECLARATION_CASES = [
 # that meets the resource (the plays before it converge without a mutating call).
 IMMUTABLE_CASES = [
     ("immutable-target-group-port",
-     lambda d: group(d).update(port=8443), "port of target group dev-service-b-tg cannot be changed"),
+     lambda d: group(d).update(port=8443), "config.port of target group"),
     ("immutable-target-group-protocol",
      lambda d: (group(d).update(protocol="HTTP"), group(d)["health_check"].update(protocol="HTTP")),
-     "protocol of target group dev-service-b-tg cannot be changed"),
+     "config.protocol of target group"),
     ("immutable-listener-protocol", lambda d: listener(d).update(protocol="HTTP"),
      "protocol of listener"),
 ]  # fmt: skip
@@ -228,19 +230,19 @@ ENVIRONMENT_CASES = [
 # One task of a lattice.mesh module, against the deployed dev mesh.
 MODULE_CASES = [
     ("module-service-custom-domain-change", "service",
-     {"name": "dev-service-b", "custom_domain_name": "b.example.com"}, "custom_domain_name"),
+     {"name": "dev-service-b", "custom_domain_name": "b.example.com"}, "custom_domain_name of service"),
     ("module-service-name-bad", "service", {"name": "Dev_Service_B"}, "name"),
     ("module-service-network-sharing-change", "service_network",
-     {"name": "dev-service-network", "sharing_config": {"enabled": False}}, "sharing_config"),
+     {"name": "dev-service-network", "sharing_config": {"enabled": True}}, "sharing_config of service network"),
     ("module-auth-policy-malformed-json", "auth_policy",
      {"resource": "dev-service-b", "policy": '{"Statement": [{"Effect": "Allow"'}, "policy"),
     ("module-auth-policy-no-statement", "auth_policy",
      {"resource": "dev-service-b", "policy": {"Version": "2012-10-17"}}, "Statement"),
     ("module-auth-policy-unknown-resource", "auth_policy",
-     {"resource": "dev-service-z", "policy": {"Statement": []}}, "resource: there is no"),
+     {"resource": "dev-service-z", "policy": {"Statement": [INVOKE]}}, "resource: there is no"),
     ("module-listener-protocol-change", "listener",
      {"service": "dev-service-b", "name": "dev-service-b-listener", "protocol": "HTTP", "port": 443,
-      "default_action": {"fixed_response": {"status_code": 404}}}, "protocol"),
+      "default_action": {"fixed_response": {"status_code": 404}}}, "protocol of listener"),
     ("module-listener-port-too-big", "listener",
      {"service": "dev-service-b", "name": "dev-service-b-other", "protocol": "HTTPS", "port": 70000,
       "default_action": {"fixed_response": {"status_code": 404}}}, "port"),
@@ -256,9 +258,10 @@ MODULE_CASES = [
       "match": {"http_match": {"path_match": {"prefix": "/api"}}},
       "action": {"fixed_response": {"status_code": 404}}}, "priority"),
     ("module-target-group-port-change", "target_group",
-     {"name": "dev-service-b-tg", "type": "INSTANCE", "config": {"port": 8443, "protocol": "HTTPS"}}, "port"),
+     {"name": "dev-service-b-tg", "type": "INSTANCE", "config": {"port": 8443, "protocol": "HTTPS"}},
+     "config.port of target group"),
     ("module-target-group-type-change", "target_group",
-     {"name": "dev-service-b-tg", "type": "IP", "config": {"port": 443, "protocol": "HTTPS"}}, "type"),
+     {"name": "dev-service-b-tg", "type": "IP", "config": {"port": 443, "protocol": "HTTPS"}}, "type of target group"),
     ("module-target-group-interval-low", "target_group",
      {"name": "dev-service-b-tg", "type": "INSTANCE",
       "config": {"port": 443, "protocol": "HTTPS", "health_check": {"interval_seconds": 1}}}, "interval_seconds"),
