@@ -1240,8 +1240,86 @@ def mesh_plan(mesh, env):
     }
 
 
+def _short(name, env):
+    prefix = "%s-" % env
+    return name[len(prefix) :] if name.startswith(prefix) else name
+
+
+def mesh_immutable_problems(plan, target_groups, listeners):
+    """Declared values of fields that cannot change in place, against what is deployed: a list of messages.
+
+    ``target_groups`` is target_group_info's ``target_groups``; ``listeners`` maps a service's name to
+    listener_info's ``listeners``. site.yml checks this before its first change, so that no role changes
+    anything (say, a security group's port) for a change that a later module must refuse.
+    """
+    env = plan["env"]
+    deployed_groups = {group.get("name"): group for group in target_groups or []}
+    problems = []
+    for service in plan.get("services") or []:
+        for group in service.get("target_groups") or []:
+            deployed = deployed_groups.get(group["name"])
+            if not deployed:
+                continue
+            config = deployed.get("config") or {}
+            declared_port = group.get("port", DEFAULT_PORTS.get(group.get("protocol")))
+            fields = (
+                ("type", deployed.get("type"), group.get("type")),
+                ("protocol", config.get("protocol"), group.get("protocol")),
+                ("port", config.get("port"), declared_port),
+                ("protocol_version", config.get("protocol_version"), group.get("protocol_version")),
+            )
+            for field, current, desired in fields:
+                if desired is not None and current is not None and current != desired:
+                    problems.append(
+                        "%s: services[%s].target_groups[%s].%s: the deployed target group '%s' has %s %s, the "
+                        "declaration %s; a target group's %s cannot change in place: give the target group a new "
+                        "name, deploy, then delete the old one (lattice.mesh.target_group with state absent), or "
+                        "remove it from the declaration and tear it down first"
+                        % (
+                            env,
+                            service["key"],
+                            _short(group["name"], env),
+                            field,
+                            group["name"],
+                            field,
+                            current,
+                            desired,
+                            field,
+                        )
+                    )
+        deployed_listeners = {item.get("name"): item for item in (listeners or {}).get(service["name"]) or []}
+        for listener in service.get("listeners") or []:
+            deployed = deployed_listeners.get(listener["name"])
+            if not deployed:
+                continue
+            for field in ("protocol", "port"):
+                current, desired = deployed.get(field), listener.get(field)
+                if desired is not None and current is not None and current != desired:
+                    problems.append(
+                        "%s: services[%s].listeners[%s].%s: the deployed listener '%s' has %s %s, the declaration "
+                        "%s; a listener's %s cannot change in place: give the listener a new name (the old one is "
+                        "deleted) or remove it, deploy, and add it back"
+                        % (
+                            env,
+                            service["key"],
+                            _short(listener["name"], "%s-%s" % (env, service["key"])),
+                            field,
+                            listener["name"],
+                            field,
+                            current,
+                            desired,
+                            field,
+                        )
+                    )
+    return problems
+
+
 class FilterModule(object):
-    """lattice.mesh filters: mesh_problems and mesh_plan."""
+    """lattice.mesh filters: mesh_problems, mesh_plan and mesh_immutable_problems."""
 
     def filters(self):
-        return {"mesh_problems": mesh_problems, "mesh_plan": mesh_plan}
+        return {
+            "mesh_problems": mesh_problems,
+            "mesh_plan": mesh_plan,
+            "mesh_immutable_problems": mesh_immutable_problems,
+        }

@@ -12,7 +12,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ansible_collections.lattice.mesh.plugins.filter.mesh import FilterModule, mesh_plan, mesh_problems
+from ansible_collections.lattice.mesh.plugins.filter.mesh import (
+    FilterModule,
+    mesh_immutable_problems,
+    mesh_plan,
+    mesh_problems,
+)
 
 REPO = Path(__file__).resolve().parents[4]
 ENV = "dev"
@@ -159,7 +164,11 @@ def test_the_base_declaration_is_sound():
 
 
 def test_the_filters_are_registered():
-    assert FilterModule().filters() == {"mesh_problems": mesh_problems, "mesh_plan": mesh_plan}
+    assert FilterModule().filters() == {
+        "mesh_problems": mesh_problems,
+        "mesh_plan": mesh_plan,
+        "mesh_immutable_problems": mesh_immutable_problems,
+    }
 
 
 # --- the catalogue: (id, how to break the declaration, path, words the message must hold) ------------
