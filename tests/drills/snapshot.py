@@ -98,7 +98,8 @@ def _lattice(lattice, names):
         network.pop("numberOfAssociatedServices", None)
         network.pop("numberOfAssociatedVPCs", None)
         vpc_associations = {}
-        for found in _pages(lattice.list_service_network_vpc_associations, "items", serviceNetworkIdentifier=item["id"]):
+        vpc_list = _pages(lattice.list_service_network_vpc_associations, "items", serviceNetworkIdentifier=item["id"])
+        for found in vpc_list:
             details = lattice.get_service_network_vpc_association(serviceNetworkVpcAssociationIdentifier=found["id"])
             details.pop("ResponseMetadata", None)
             remember(details, f"vpc-association/{name}/{details['vpcId']}")
@@ -127,7 +128,8 @@ def _lattice(lattice, names):
         associations = {}
         for found in _pages(lattice.list_service_network_service_associations, "items", serviceIdentifier=item["id"]):
             details = lattice.get_service_network_service_association(
-                serviceNetworkServiceAssociationIdentifier=found["id"])
+                serviceNetworkServiceAssociationIdentifier=found["id"]
+            )
             details.pop("ResponseMetadata", None)
             remember(details, f"service-association/{name}/{details['serviceNetworkName']}")
             associations[details["serviceNetworkName"]] = {"settings": details, "tags": tags(details["arn"])}
@@ -185,7 +187,8 @@ def _iam(iam):
                 policy: iam.get_role_policy(RoleName=name, PolicyName=policy)["PolicyDocument"]
                 for policy in iam.list_role_policies(RoleName=name)["PolicyNames"]
             }
-            attached = sorted(p["PolicyArn"] for p in iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"])
+            attached = iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]
+            attached = sorted(policy["PolicyArn"] for policy in attached)
             out[name] = {"role": details, "inline_policies": inline, "attached_policies": attached}
     return out
 
