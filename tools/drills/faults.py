@@ -116,16 +116,8 @@ def run_one(endpoint, seed: int, env_name: str, declaration: dict, workdir: Path
     return row
 
 
-def seeds_of(text: str) -> list[int]:
-    out = []
-    for part in text.split(","):
-        low, _, high = part.partition("-")
-        out.extend(range(int(low), int(high or low) + 1))
-    return out
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="scripts/drills faults", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="scripts/drills faults", description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--seeds", default="1-10", help="seeds, e.g. 1-10 or 1,4,7 (default 1-10)")
     parser.add_argument("--envs", default="dev,mesh10", help="environments: dev/staging/prod or generated names")
     parser.add_argument("--services", type=int, default=10, help="services of a generated environment (10)")
@@ -148,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
             workdir = Path(tmp) / env_name
             workdir.mkdir()
             envs[env_name] = (workdir, prepare(workdir, env_name, args.services))
-        for seed in seeds_of(args.seeds):
+        for seed in runner.seeds_of(args.seeds):
             for env_name, (workdir, declaration) in envs.items():
                 row = run_one(endpoint, seed, env_name, declaration, workdir, args.throttle, args.error, args.lag)
                 rows.append(row)

@@ -116,7 +116,7 @@ def run_one(endpoint, seed: int, point: dict, env_name: str, declaration: dict, 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="scripts/drills interrupt", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="scripts/drills interrupt", description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--seeds", default="1-10", help="seeds, e.g. 1-10 or 2,5 (default 1-10)")
     parser.add_argument("--env", default="mesh10", help="dev/staging/prod or a generated environment's name")
     parser.add_argument("--services", type=int, default=10, help="services of a generated environment (10)")
@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"interrupt: env={args.env} profile={args.profile} transition={args.transition}s;"
               f" baseline deploy {requests} requests, {seconds:.1f} s", flush=True)  # fmt: skip
         print(HEADER, flush=True)
-        for seed in faults.seeds_of(args.seeds):
+        for seed in runner.seeds_of(args.seeds):
             row = run_one(endpoint, seed, kill_point(seed, requests, seconds), args.env, declaration, workdir)
             rows.append(row)
             print(format_row(row), flush=True)

@@ -100,3 +100,12 @@ def site_killed_at(endpoint, env_name, inventories, outputs, *, after_requests: 
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+def seeds_of(text: str) -> list[int]:
+    """'1-3,7' -> [1, 2, 3, 7]: the seeds a drill's --seeds option names."""
+    seeds = []
+    for part in text.split(","):
+        low, dummy, high = part.partition("-")
+        seeds.extend(range(int(low), int(high or low) + 1))
+    return seeds

@@ -378,7 +378,7 @@ def credentials_run(endpoint, workdir: Path, env: str = "dev", verbosity: str = 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="scripts/drills security", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="scripts/drills security", description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--envs", default="staging,prod", help="environments to deploy and audit (staging,prod)")
     parser.add_argument("--credentials-env", default="dev", help="environment of the -vvv run (dev)")
     args = parser.parse_args(argv)

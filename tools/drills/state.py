@@ -229,9 +229,10 @@ def actual(client, env: str) -> dict:
         logs = _items(lattice.list_access_log_subscriptions, resourceIdentifier=network["id"])
         state["service_networks"].setdefault(network["name"], []).append({
             "auth_type": details.get("authType"),
-            "vpc_associations": sorted(vpc_names.get(a["vpcId"], a["vpcId"]) + ("" if a["status"] == "ACTIVE"
-                                                                                 else f" ({a['status']})")
-                                       for a in vpc_assocs),
+            "vpc_associations": sorted(
+                vpc_names.get(a["vpcId"], a["vpcId"]) + ("" if a["status"] == "ACTIVE" else f" ({a['status']})")
+                for a in vpc_assocs
+            ),
             "service_associations": sorted(a.get("serviceName", a.get("serviceId")) + (
                 "" if a["status"] == "ACTIVE" else f" ({a['status']})") for a in svc_assocs),
             "access_log_subscriptions": len(logs),

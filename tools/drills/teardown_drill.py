@@ -169,7 +169,7 @@ def run_case(endpoint, seed: int, env: str, declaration: dict, workdir: Path, *,
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="scripts/drills teardown", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="scripts/drills teardown", description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--seeds", default="1-5", help="seeds, e.g. 1-5 or 2,4 (default 1-5)")
     parser.add_argument("--env", default="staging", help="dev, staging or prod (default staging)")
     parser.add_argument("--throttle", type=float, default=0.2)
@@ -181,10 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from local_aws.process import EndpointProcess
 
-    seeds = []
-    for part in args.seeds.split(","):
-        low, _, high = part.partition("-")
-        seeds.extend(range(int(low), int(high or low) + 1))
+    seeds = runner.seeds_of(args.seeds)
     print(f"teardown: env={args.env} profile=realistic transition={args.transition}s throttle_rate={args.throttle}"
           f" error_rate={args.error}; odd seeds{' (all, --always-in-progress)' if args.always_in_progress else ''}"
           f" meet 2 associations CREATE_IN_PROGRESS for {args.in_progress_seconds}s", flush=True)  # fmt: skip
@@ -196,10 +193,11 @@ def main(argv: list[str] | None = None) -> int:
         workdir = Path(tmp)
         declaration = mesh_gen.copy_environment(workdir / "inventories", args.env)
         for seed in seeds:
-            case, _ = run_case(endpoint, seed, args.env, declaration, workdir,
-                               in_progress=args.always_in_progress or seed % 2 == 1, throttle=args.throttle,
-                               error=args.error, transition=args.transition,
-                               in_progress_seconds=args.in_progress_seconds)  # fmt: skip
+            case, dummy = run_case(
+                endpoint, seed, args.env, declaration, workdir,
+                in_progress=args.always_in_progress or seed % 2 == 1, throttle=args.throttle,
+                error=args.error, transition=args.transition, in_progress_seconds=args.in_progress_seconds,
+            )  # fmt: skip
             cases.append(case)
             print(format_case(case), flush=True)
             for problem in case.problems:
