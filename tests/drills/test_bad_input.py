@@ -5,8 +5,8 @@ runs once against that deployed mesh:
 
 - a declaration case copies inventories/dev into a temporary inventories directory, breaks its group_vars and
   runs ``site.yml -e lattice_inventories_dir=<tmp>``; most are refused by the declaration check of the first play,
-  the immutable-field cases (a target group's port or protocol, a listener's protocol) by the module that meets
-  the deployed resource;
+  the immutable-field cases (a target group's port or protocol, a listener's protocol) by site.yml's check of
+  the deployed target groups and listeners, before its first change;
 - a module case runs a one-task play of a lattice.mesh module against the deployed resources.
 
 Each must fail with a message holding the exact field path, make no mutating call (the endpoint's request log),
@@ -213,12 +213,14 @@ DECLARATION_CASES = [
 # that meets the resource (the plays before it converge without a mutating call).
 IMMUTABLE_CASES = [
     ("immutable-target-group-port",
-     lambda d: group(d).update(port=8443), "config.port of target group"),
+     lambda d: group(d).update(port=8443),
+     "dev: services[service-b].target_groups[service-b-tg].port: the deployed target group 'dev-service-b-tg' "
+     "has port 443"),
     ("immutable-target-group-protocol",
      lambda d: (group(d).update(protocol="HTTP"), group(d)["health_check"].update(protocol="HTTP")),
-     "config.protocol of target group"),
+     "dev: services[service-b].target_groups[service-b-tg].protocol: the deployed target group"),
     ("immutable-listener-protocol", lambda d: listener(d).update(protocol="HTTP"),
-     "protocol of listener"),
+     "dev: services[service-b].listeners[listener].protocol: the deployed listener 'dev-service-b-listener'"),
 ]  # fmt: skip
 
 # No environment, or one the inventories directory does not have: refused by the first task.
@@ -233,7 +235,7 @@ MODULE_CASES = [
      {"name": "dev-service-b", "custom_domain_name": "b.example.com"}, "custom_domain_name of service"),
     ("module-service-name-bad", "service", {"name": "Dev_Service_B"}, "name"),
     ("module-service-network-sharing-change", "service_network",
-     {"name": "dev-service-network", "sharing_config": {"enabled": True}}, "sharing_config of service network"),
+     {"name": "dev-service-network", "sharing_config": {"enabled": False}}, "sharing_config of service network"),
     ("module-auth-policy-malformed-json", "auth_policy",
      {"resource": "dev-service-b", "policy": '{"Statement": [{"Effect": "Allow"'}, "policy"),
     ("module-auth-policy-no-statement", "auth_policy",
