@@ -24,7 +24,9 @@ Building blocks:
   names), ``validate_name`` (run before any AWS call), ``classify_identifier``/``resource_id``/
   ``parse_lattice_arn``/``same_resource`` (compare by ID, never an ID with an ARN).
 - resources: ``get_resource``, ``find_resource`` (name, ID or ARN), ``list_resources``,
-  ``describe_resource`` (find + tags), ``read_back`` (by ID after a write), ``get_tags_when_visible``,
+  ``describe_resource`` (find + tags),
+  ``describe_listed_resource`` (a listed one, for _info modules), ``read_back`` (by ID after a write),
+  ``get_tags_when_visible``,
   ``create_resource`` (clientToken), ``update_resource``,
   ``delete_resource`` (NotFound = already gone; conflicts explained or waited out),
   ``association_blockers``/``status_blocker``/``own_status_blockers`` to explain conflicts.
@@ -144,6 +146,7 @@ from ._vpc_lattice.resources import (
     association_blockers,
     create_resource,
     delete_resource,
+    describe_listed_resource,
     describe_resource,
     find_resource,
     get_resource,
@@ -251,6 +254,7 @@ __all__ = [
     "delete_resource",
     "describe_network_of",
     "describe_policy_resource",
+    "describe_listed_resource",
     "describe_resource",
     "describe_value",
     "dns_options_differ",

@@ -120,19 +120,15 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from ansible_collections.lattice.mesh.plugins.module_utils.vpc_lattice import (
     AnsibleLatticeError,
-    LatticeWaitTimeout,
+    describe_listed_resource,
     describe_resource,
     find_resource,
-    get_tags_when_visible,
     lattice_client,
     list_resources,
     normalize_resource,
-    wait_until_visible,
 )
 
 KIND = "listener"
-# A listener that was listed but stays invisible to Get this long was deleted meanwhile.
-LISTED_VISIBILITY_TIMEOUT = 20
 
 
 def describe_one(client, service_id, identifier):
@@ -144,14 +140,8 @@ def describe_one(client, service_id, identifier):
 
 def describe_listed(client, service_id, summary):
     """Describe a listed listener in full (summaries lack the default action); None if it is gone."""
-    try:
-        resource = wait_until_visible(
-            client, KIND, summary["id"], parents={"service": service_id}, timeout=LISTED_VISIBILITY_TIMEOUT
-        )
-        tags = get_tags_when_visible(client, resource["arn"], timeout=LISTED_VISIBILITY_TIMEOUT)
-    except LatticeWaitTimeout:
-        return None  # deleted since it was listed
-    return normalize_resource(resource, tags=tags)
+    resource, tags = describe_listed_resource(client, KIND, summary, parents={"service": service_id})
+    return normalize_resource(resource, tags=tags) if resource else None
 
 
 def describe_all(client, service_id):

@@ -123,19 +123,15 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from ansible_collections.lattice.mesh.plugins.module_utils.vpc_lattice import (
     AnsibleLatticeError,
-    LatticeWaitTimeout,
+    describe_listed_resource,
     describe_resource,
     find_resource,
-    get_tags_when_visible,
     lattice_client,
     list_resources,
     normalize_resource,
-    wait_until_visible,
 )
 
 KIND = "rule"
-# A rule that was listed but stays invisible to Get this long was deleted meanwhile.
-LISTED_VISIBILITY_TIMEOUT = 20
 
 
 def _rule_result(resource, tags):
@@ -152,12 +148,8 @@ def describe_one(client, parents, identifier):
 
 def describe_listed(client, parents, summary):
     """Describe a listed rule in full (summaries lack the match and the action); None if it is gone."""
-    try:
-        resource = wait_until_visible(client, KIND, summary["id"], parents=parents, timeout=LISTED_VISIBILITY_TIMEOUT)
-        tags = get_tags_when_visible(client, resource["arn"], timeout=LISTED_VISIBILITY_TIMEOUT)
-    except LatticeWaitTimeout:
-        return None  # deleted since it was listed
-    return _rule_result(resource, tags)
+    resource, tags = describe_listed_resource(client, KIND, summary, parents=parents)
+    return _rule_result(resource, tags) if resource else None
 
 
 def describe_all(client, parents):

@@ -137,19 +137,15 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from ansible_collections.lattice.mesh.plugins.module_utils.vpc_lattice import (
     AnsibleLatticeError,
-    LatticeWaitTimeout,
+    describe_listed_resource,
     describe_resource,
-    get_tags_when_visible,
     lattice_client,
     list_resources,
     normalize_resource,
     service_with_defaults,
-    wait_until_visible,
 )
 
 KIND = "service"
-# A service that was listed but stays invisible to Get this long was deleted meanwhile.
-LISTED_VISIBILITY_TIMEOUT = 20
 
 
 def describe_one(client, identifier):
@@ -162,12 +158,8 @@ def describe_one(client, identifier):
 def describe_listed(client, summary):
     """Describe a listed service in full (summaries lack authType, certificateArn and idleTimeoutSeconds);
     None if it is gone."""
-    try:
-        resource = wait_until_visible(client, KIND, summary["id"], timeout=LISTED_VISIBILITY_TIMEOUT)
-        tags = get_tags_when_visible(client, resource["arn"], timeout=LISTED_VISIBILITY_TIMEOUT)
-    except LatticeWaitTimeout:
-        return None  # deleted since it was listed
-    return normalize_resource(service_with_defaults(resource), tags=tags)
+    resource, tags = describe_listed_resource(client, KIND, summary)
+    return normalize_resource(service_with_defaults(resource), tags=tags) if resource else None
 
 
 def describe_all(client):

@@ -162,20 +162,16 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.lattice.mesh.plugins.module_utils.vpc_lattice import (
     TARGET_GROUP_TYPES,
     AnsibleLatticeError,
-    LatticeWaitTimeout,
+    describe_listed_resource,
     describe_resource,
-    get_tags_when_visible,
     lattice_client,
     list_resources,
     list_targets,
     normalize_resource,
     targets_result,
-    wait_until_visible,
 )
 
 KIND = "target_group"
-# A group that was listed but stays invisible to Get this long was deleted meanwhile.
-LISTED_VISIBILITY_TIMEOUT = 20
 
 
 def _matches(resource, vpc, group_type):
@@ -203,12 +199,8 @@ def describe_one(client, identifier, vpc, group_type):
 
 def describe_listed(client, summary):
     """Describe a listed group in full (summaries lack the health check); None if it is gone."""
-    try:
-        resource = wait_until_visible(client, KIND, summary["id"], timeout=LISTED_VISIBILITY_TIMEOUT)
-        tags = get_tags_when_visible(client, resource["arn"], timeout=LISTED_VISIBILITY_TIMEOUT)
-    except LatticeWaitTimeout:
-        return None  # deleted since it was listed
-    return _with_targets(client, resource, tags)
+    resource, tags = describe_listed_resource(client, KIND, summary)
+    return _with_targets(client, resource, tags) if resource else None
 
 
 def describe_all(client, vpc, group_type):

@@ -7,7 +7,7 @@ Every function takes the module's retrying client and raises AnsibleLatticeError
 none catches anything inside a retried call.
 """
 
-from .common import AnsibleLatticeError, call, new_client_token, paginate
+from .common import AnsibleLatticeError, LatticeWaitTimeout, call, new_client_token, paginate
 from .identifiers import classify_identifier, get_kind, identifier_params, validate_name
 from .tags import get_tags
 from .waiters import (
@@ -127,6 +127,21 @@ def get_tags_when_visible(client, arn, timeout=VISIBILITY_TIMEOUT, **waiter_opti
         return None if tags is None else {"tags": tags}
 
     return wait_for_resource(poll, f"tags of {arn}", timeout=timeout, **waiter_options)["tags"]
+
+
+# A resource that a List* just returned but that stays invisible to Get this long was deleted meanwhile.
+LISTED_VISIBILITY_TIMEOUT = 20
+
+
+def describe_listed_resource(client, kind, summary, parents=None):
+    """``(resource, tags)`` in full for a summary a List* just returned (summaries lack fields only Get gives),
+    for the _info modules; ``(None, None)`` when the resource was deleted since it was listed."""
+    try:
+        resource = wait_until_visible(client, kind, summary["id"], parents, timeout=LISTED_VISIBILITY_TIMEOUT)
+        tags = get_tags_when_visible(client, resource["arn"], timeout=LISTED_VISIBILITY_TIMEOUT)
+    except LatticeWaitTimeout:
+        return None, None
+    return resource, tags
 
 
 def describe_resource(client, kind, identifier, parents=None, with_tags=True, list_params=None):
