@@ -27,6 +27,9 @@ RETRYABLE_ERROR_CODES = (
 
 # botocore 1.44 retries a throttled call only a few times on its own; this decorator
 # retries the whole call (paginations included) ten times with jittered backoff.
+# It is the only retry layer of the Lattice client: botocore makes one attempt per call
+# (whatever AWS_MAX_ATTEMPTS says), so a call throttled every time is sent 1 + RETRIES
+# times rather than RETRIES x botocore's attempts.
 RETRIES = 10
 RETRY_DELAY = 2
 RETRY_MAX_DELAY = 30
@@ -47,10 +50,15 @@ def lattice_retry_decorator(retries=RETRIES, delay=RETRY_DELAY, max_delay=RETRY_
 
 lattice_retry = lattice_retry_decorator()
 
+# Merged under the module's aws_config option, so a user can still choose botocore's retries.
+SINGLE_ATTEMPT_CONFIG = {"retries": {"mode": "standard", "total_max_attempts": 1}}
+
 
 def lattice_client(module, retry_decorator=None):
     """The one vpc-lattice client of a module; call its methods with ``aws_retry=True``."""
-    return module.client("vpc-lattice", retry_decorator=retry_decorator or lattice_retry)
+    return module.client(
+        "vpc-lattice", retry_decorator=retry_decorator or lattice_retry, config=SINGLE_ATTEMPT_CONFIG
+    )
 
 
 def new_client_token():
