@@ -19,11 +19,11 @@ from collections.abc import Mapping, Sequence
 # --- the schema --------------------------------------------------------------------------------
 
 MESH_KEYS = ("service_network", "vpcs", "services", "callers")
-NETWORK_KEYS = ("name", "auth_type", "access_logs")
+NETWORK_KEYS = ("name", "auth_type", "access_logs", "account")
 ACCESS_LOG_KEYS = ("retention_days",)
-VPC_KEYS = ("name", "cidr", "subnets", "associate")
+VPC_KEYS = ("name", "cidr", "subnets", "associate", "account")
 SUBNET_KEYS = ("cidr", "az")
-SERVICE_KEYS = ("name", "vpc", "auth_type", "target_groups", "listeners")
+SERVICE_KEYS = ("name", "vpc", "account", "auth_type", "target_groups", "listeners")
 TARGET_GROUP_KEYS = (
     "name",
     "type",
@@ -402,6 +402,9 @@ class _Declared:
     def __init__(self):
         self.vpcs = {}  # name -> {"net": IPv4Network | None, "associate": bool, "path": str}
         self.services = {}  # name -> path
+        # Host names of inventories/<env>/hosts.yml (one per account and region); None: not checked.
+        self.accounts = None
+        self.network_account = None
         self.target_groups = {}  # name -> path (names are account-wide: unique across services)
         # False when the list itself is missing or broken: its references are then not checked,
         # as every one of them would be reported for the same cause.
@@ -420,14 +423,37 @@ def _check_env(problems, env):
     return True
 
 
-def _check_network(problems, mesh, env):
-    if _missing(mesh, "service_network"):
-        return
-    net = _get_map(problems, mesh, "", "service_network", what="name, auth_type, access_logs")
+def _check_account(problems, data, path, declared):
+    """The ``account`` of an item: a host of the environment's hosts.yml. Returns it or None."""
+    account = _get_str(problems, data, path, "account", what="a host name of hosts.yml")
+    if account is None or declared.accounts is None:
+        return account
+    if account not in declared.accounts:
+        close = _closest(account, list(declared.accounts))
+        problems.add(
+            _join(path, "account"),
+            "%s is not an account of this environment (the hosts of its hosts.yml, one per account and region: "
+            "%s)%s" % (
+                _quote(account), _listing(declared.accounts), "; did you mean %s?" % _quote(close) if close else ""),
+        )
+        return None
+    return account
+
+
+def _check_network(problems, mesh, env, declared):
+    net = {} if _missing(mesh, "service_network") else _get_map(
+        problems, mesh, "", "service_network", what="name, auth_type, access_logs, account")
     if net is None:
         return
     path = "service_network"
     _check_keys(problems, net, path, NETWORK_KEYS)
+    declared.network_account = _check_account(problems, net, path, declared)
+    if declared.accounts is not None and len(declared.accounts) > 1 and _missing(net, "account"):
+        problems.add(
+            _join(path, "account"),
+            "is required when the environment has several accounts (%s): name the host of hosts.yml whose "
+            "account owns and shares the service network" % _listing(declared.accounts),
+        )
     if not _missing(net, "name"):
         _get_name(problems, net, path, SERVICE_NETWORK_NAME, what="the full name, e.g. '%s-service-network'" % env)
     _get_str(problems, net, path, "auth_type", choices=AUTH_TYPES)
@@ -451,6 +477,7 @@ def _check_vpcs(problems, mesh, env, declared):
         name = _get_name(problems, data, path, VPC_NAME, what="a short name such as 'service-a'")
         net = _get_cidr(problems, data, path, "cidr", required=True)
         associate = _get_bool(problems, data, path, "associate")
+        account = _check_account(problems, data, path, declared)
         subnets = _get_list(problems, data, path, "subnets", required=True, low=1, what="subnets")
         seen = []
         for sub_index, sub_item in enumerate(subnets or []):
@@ -485,7 +512,12 @@ def _check_vpcs(problems, mesh, env, declared):
                 % (_quote(name), declared.vpcs[name]["path"]),
             )
             continue
-        declared.vpcs[name] = {"net": net, "associate": associate is not False, "path": "vpcs[%d]" % index}
+        declared.vpcs[name] = {
+            "net": net,
+            "associate": associate is not False,
+            "path": "vpcs[%d]" % index,
+            "account": account or declared.network_account,
+        }
     # The VPCs share one service network: VPC Lattice tolerates overlapping blocks, but peering,
     # IP targets and logs do not read clearly with them, and this declaration owns every VPC.
     checked = []
@@ -864,6 +896,14 @@ def _check_services(problems, mesh, env, declared, region):
                     ),
                 )
 
+        account = _check_account(problems, data, path, declared)
+        if account is not None and vpc is not None and vpc.get("account") not in (None, account):
+            problems.add(
+                _join(path, "account"),
+                "%s differs from the account of its VPC %s (%s): a service lives in its VPC's account; remove "
+                "account, or move the VPC" % (_quote(account), _quote(vpc_name), _quote(vpc["account"])),
+            )
+
         groups = {}
         needs_vpc = []
         tg_list = _get_list(problems, data, path, "target_groups", what="target groups")
@@ -1021,10 +1061,19 @@ def _check_callers(problems, mesh, env, declared):
         seen.setdefault(name, "callers[%d]" % index)
 
 
-def mesh_problems(mesh, env, region=None):
-    """Return the problems of a mesh declaration (docs/mesh.md), empty when it is sound. Never raises."""
+def mesh_problems(mesh, env, region=None, accounts=None):
+    """Return the problems of a mesh declaration (docs/mesh.md), empty when it is sound. Never raises.
+
+    ``accounts``: the host names of the environment's hosts.yml, which ``account`` fields name.
+    """
     problems = _Problems(env)
     try:
+        declared = _Declared()
+        if accounts is not None:
+            if not _is_list(accounts) or not accounts or not all(isinstance(a, str) and a for a in accounts):
+                problems.add("hosts.yml", "must list at least one host (an account and region) under all.hosts")
+                return problems.items
+            declared.accounts = list(accounts)
         env_ok = _check_env(problems, env)
         if region is not None and not (isinstance(region, str) and re.match(r"^[a-z]{2}(?:-[a-z]+)+-\d$", region)):
             problems.add("lattice_region", "%s is not an AWS region name such as 'us-east-1'" % _show(region))
@@ -1034,8 +1083,7 @@ def mesh_problems(mesh, env, region=None):
         if mesh_map is None:
             return problems.items
         _check_keys(problems, mesh_map, "", MESH_KEYS)
-        declared = _Declared()
-        _check_network(problems, mesh_map, prefix_env)
+        _check_network(problems, mesh_map, prefix_env, declared)
         _check_vpcs(problems, mesh_map, prefix_env, declared)
         _check_services(problems, mesh_map, prefix_env, declared, region)
         _check_callers(problems, mesh_map, prefix_env, declared)
@@ -1113,10 +1161,16 @@ def _plan_target_group(group, env):
     return planned
 
 
-def mesh_plan(mesh, env):
-    """Turn a sound mesh declaration (mesh_problems is empty) into the roles' inputs."""
+def mesh_plan(mesh, env, accounts=None):
+    """Turn a sound mesh declaration (mesh_problems is empty) into the roles' inputs.
+
+    Every VPC, VPC association, service and caller names its ``account`` (a host of hosts.yml, the first
+    one unless declared; None without ``accounts``); ``mesh_account_plan`` selects one account's part.
+    """
     mesh = mesh or {}
     network = mesh.get("service_network") or {}
+    network_account = network.get("account") or (accounts[0] if accounts else None)
+    vpc_accounts = {vpc["name"]: vpc.get("account") or network_account for vpc in mesh.get("vpcs") or []}
     network_name = network.get("name") or "%s-service-network" % env
     logs = network.get("access_logs")
     access_logs = None
@@ -1151,6 +1205,7 @@ def mesh_plan(mesh, env):
             {
                 "key": vpc["name"],
                 "name": vpc["name"],
+                "account": vpc_accounts[vpc["name"]],
                 "cidr": vpc["cidr"],
                 "subnets": [
                     {"cidr": subnet["cidr"], "az": subnet.get("az") or 0} for subnet in vpc.get("subnets") or []
@@ -1163,7 +1218,11 @@ def mesh_plan(mesh, env):
         )
     # Kept apart from "vpcs", which is exactly the network role's network_vpcs.
     vpc_associations = [
-        {"vpc": vpc["name"], "tags": _tags("%s-%s-vpc-association" % (env, vpc["name"]), env)}
+        {
+            "vpc": vpc["name"],
+            "account": vpc_accounts[vpc["name"]],
+            "tags": _tags("%s-%s-vpc-association" % (env, vpc["name"]), env),
+        }
         for vpc in mesh.get("vpcs") or []
         if vpc.get("associate") is not False
     ]
@@ -1197,6 +1256,7 @@ def mesh_plan(mesh, env):
                 "key": service["name"],
                 "name": name,
                 "vpc": service.get("vpc"),
+                "account": vpc_accounts.get(service.get("vpc")) or service.get("account") or network_account,
                 "auth_type": service.get("auth_type") or "AWS_IAM",
                 "tags": _tags(name, env),
                 "association_tags": _tags("%s-association" % name, env),
@@ -1219,6 +1279,7 @@ def mesh_plan(mesh, env):
                 "key": caller["name"],
                 "name": caller["name"],
                 "vpc": caller["vpc"],
+                "account": vpc_accounts.get(caller["vpc"]),
                 "trusted_services": [RUNS_ON[caller.get("runs_on") or "ec2"]],
                 "managed_policy_arns": list(caller.get("managed_policy_arns") or []),
                 "calls": calls,
@@ -1229,6 +1290,7 @@ def mesh_plan(mesh, env):
         "env": env,
         "service_network": {
             "name": network_name,
+            "account": network_account,
             "auth_type": network.get("auth_type") or "AWS_IAM",
             "tags": _tags(network_name, env),
             "access_logs": access_logs,
@@ -1238,6 +1300,23 @@ def mesh_plan(mesh, env):
         "services": planned_services,
         "callers": planned_callers,
     }
+
+
+def mesh_account_plan(plan, account):
+    """The part of a plan (mesh_plan) that one account (a host of hosts.yml) deploys: its VPCs, VPC
+    associations, services and callers; ``owns_network`` says whether it owns the service network, and
+    ``sharing`` lists the other accounts that use the network (they need it shared with them)."""
+    network_account = plan["service_network"]["account"]
+    part = dict(plan)
+    for key in ("vpcs", "vpc_associations", "services", "callers"):
+        part[key] = [item for item in plan.get(key) or [] if item.get("account") == account]
+    users = set()
+    for key in ("vpc_associations", "services"):
+        users.update(item.get("account") for item in plan.get(key) or [])
+    part["account"] = account
+    part["owns_network"] = network_account == account
+    part["sharing"] = sorted(user for user in users if user not in (None, network_account))
+    return part
 
 
 def _short(name, env):
@@ -1315,11 +1394,12 @@ def mesh_immutable_problems(plan, target_groups, listeners):
 
 
 class FilterModule(object):
-    """lattice.mesh filters: mesh_problems, mesh_plan and mesh_immutable_problems."""
+    """lattice.mesh filters: mesh_problems, mesh_plan, mesh_account_plan and mesh_immutable_problems."""
 
     def filters(self):
         return {
             "mesh_problems": mesh_problems,
             "mesh_plan": mesh_plan,
             "mesh_immutable_problems": mesh_immutable_problems,
+            "mesh_account_plan": mesh_account_plan,
         }

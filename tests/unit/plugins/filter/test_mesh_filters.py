@@ -14,6 +14,7 @@ import yaml
 
 from ansible_collections.lattice.mesh.plugins.filter.mesh import (
     FilterModule,
+    mesh_account_plan,
     mesh_immutable_problems,
     mesh_plan,
     mesh_problems,
@@ -168,6 +169,7 @@ def test_the_filters_are_registered():
         "mesh_problems": mesh_problems,
         "mesh_plan": mesh_plan,
         "mesh_immutable_problems": mesh_immutable_problems,
+        "mesh_account_plan": mesh_account_plan,
     }
 
 
@@ -852,6 +854,7 @@ def test_plan_of_a_small_declaration_in_full():
         "env": "dev",
         "service_network": {
             "name": "dev-service-network",
+            "account": None,
             "auth_type": "AWS_IAM",
             "tags": {"Name": "dev-service-network", "Environment": "dev"},
             "access_logs": {
@@ -865,6 +868,7 @@ def test_plan_of_a_small_declaration_in_full():
             {
                 "key": "caller",
                 "name": "caller",
+                "account": None,
                 "cidr": "10.0.0.0/16",
                 "subnets": [{"cidr": "10.0.1.0/24", "az": 0}],
                 "description": "Security group for Caller",
@@ -875,6 +879,7 @@ def test_plan_of_a_small_declaration_in_full():
             {
                 "key": "provider",
                 "name": "provider",
+                "account": None,
                 "cidr": "10.1.0.0/16",
                 "subnets": [{"cidr": "10.1.1.0/24", "az": 0}, {"cidr": "10.1.2.0/24", "az": 1}],
                 "description": "Security group for Provider",
@@ -883,12 +888,13 @@ def test_plan_of_a_small_declaration_in_full():
                 "client_ports": [],
             },
         ],
-        "vpc_associations": [{"vpc": "caller", "tags": {"Name": "dev-caller-vpc-association", "Environment": "dev"}}],
+        "vpc_associations": [{"vpc": "caller", "account": None, "tags": {"Name": "dev-caller-vpc-association", "Environment": "dev"}}],
         "services": [
             {
                 "key": "api",
                 "name": "dev-api",
                 "vpc": "provider",
+                "account": None,
                 "auth_type": "AWS_IAM",
                 "tags": {"Name": "dev-api", "Environment": "dev"},
                 "association_tags": {"Name": "dev-api-association", "Environment": "dev"},
@@ -947,6 +953,7 @@ def test_plan_of_a_small_declaration_in_full():
                 "key": "fn",
                 "name": "dev-fn",
                 "vpc": None,
+                "account": None,
                 "auth_type": "AWS_IAM",
                 "tags": {"Name": "dev-fn", "Environment": "dev"},
                 "association_tags": {"Name": "dev-fn-association", "Environment": "dev"},
@@ -975,6 +982,7 @@ def test_plan_of_a_small_declaration_in_full():
                 "key": "vault",
                 "name": "dev-vault",
                 "vpc": "provider",
+                "account": None,
                 "auth_type": "NONE",
                 "tags": {"Name": "dev-vault", "Environment": "dev"},
                 "association_tags": {"Name": "dev-vault-association", "Environment": "dev"},
@@ -1006,6 +1014,7 @@ def test_plan_of_a_small_declaration_in_full():
                 "key": "client",
                 "name": "client",
                 "vpc": "caller",
+                "account": None,
                 "trusted_services": ["ecs-tasks.amazonaws.com"],
                 "managed_policy_arns": ["arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"],
                 "calls": ["api", "fn"],
@@ -1014,6 +1023,7 @@ def test_plan_of_a_small_declaration_in_full():
                 "key": "batch",
                 "name": "batch",
                 "vpc": "caller",
+                "account": None,
                 "trusted_services": ["lambda.amazonaws.com"],
                 "managed_policy_arns": [],
                 "calls": ["api", "vault"],
@@ -1033,6 +1043,7 @@ def test_plan_defaults_of_a_minimal_declaration():
     plan = mesh_plan(mesh, "qa")
     assert plan["service_network"] == {
         "name": "qa-service-network",
+        "account": None,
         "auth_type": "AWS_IAM",
         "tags": {"Name": "qa-service-network", "Environment": "qa"},
         "access_logs": None,
