@@ -433,16 +433,19 @@ def _check_account(problems, data, path, declared):
         problems.add(
             _join(path, "account"),
             "%s is not an account of this environment (the hosts of its hosts.yml, one per account and region: "
-            "%s)%s" % (
-                _quote(account), _listing(declared.accounts), "; did you mean %s?" % _quote(close) if close else ""),
+            "%s)%s"
+            % (_quote(account), _listing(declared.accounts), "; did you mean %s?" % _quote(close) if close else ""),
         )
         return None
     return account
 
 
 def _check_network(problems, mesh, env, declared):
-    net = {} if _missing(mesh, "service_network") else _get_map(
-        problems, mesh, "", "service_network", what="name, auth_type, access_logs, account")
+    net = (
+        {}
+        if _missing(mesh, "service_network")
+        else _get_map(problems, mesh, "", "service_network", what="name, auth_type, access_logs, account")
+    )
     if net is None:
         return
     path = "service_network"

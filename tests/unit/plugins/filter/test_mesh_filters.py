@@ -888,7 +888,9 @@ def test_plan_of_a_small_declaration_in_full():
                 "client_ports": [],
             },
         ],
-        "vpc_associations": [{"vpc": "caller", "account": None, "tags": {"Name": "dev-caller-vpc-association", "Environment": "dev"}}],
+        "vpc_associations": [
+            {"vpc": "caller", "account": None, "tags": {"Name": "dev-caller-vpc-association", "Environment": "dev"}}
+        ],
         "services": [
             {
                 "key": "api",
