@@ -17,12 +17,12 @@ def install_backends() -> None:
     import moto.vpclattice
     from moto.core.base_backend import BackendDict
 
-    from local_aws import ec2_fidelity, ecs_fidelity, kms_fidelity
+    from local_aws import ec2_fidelity, kms_fidelity, ram_fidelity
     from local_aws.lattice import lattice_backends
 
     ec2_fidelity.install()
     kms_fidelity.install()
-    ecs_fidelity.install()
+    ram_fidelity.install()
 
     moto.vpclattice.vpclattice_backends = lattice_backends
     BackendDict.reset = classmethod(_discard_all_backends)
@@ -37,6 +37,8 @@ def _discard_all_backends(backend_dict_class) -> None:
     with backend_lock:
         for backend_dict in backend_dict_class._instances:
             backend_dict.clear()
+            # Organizations keeps who manages which account beside its backends.
+            getattr(backend_dict, "master_accounts", {}).clear()
         backend_dict_class._instances.clear()
 
 
