@@ -1311,8 +1311,13 @@ def mesh_account_plan(plan, account):
     ``sharing`` lists the other accounts that use the network (they need it shared with them)."""
     network_account = plan["service_network"]["account"]
     part = dict(plan)
+    # The items of a part are all the account's own: without the key, the VPCs are exactly the network role's.
     for key in ("vpcs", "vpc_associations", "services", "callers"):
-        part[key] = [item for item in plan.get(key) or [] if item.get("account") == account]
+        part[key] = [
+            {field: value for field, value in item.items() if field != "account"}
+            for item in plan.get(key) or []
+            if item.get("account") == account
+        ]
     users = set()
     for key in ("vpc_associations", "services"):
         users.update(item.get("account") for item in plan.get(key) or [])

@@ -83,7 +83,8 @@ def test_one_account_needs_no_account_fields():
     assert {item["account"] for item in items} == {"dev-main"}
     part = mesh_account_plan(plan, "dev-main")
     assert part["owns_network"] is True and part["sharing"] == []
-    assert part["services"] == plan["services"]
+    assert part["services"] == [{k: v for k, v in service.items() if k != "account"} for service in plan["services"]]
+    assert all("account" not in vpc for vpc in part["vpcs"])
 
 
 def test_a_service_lives_in_its_vpcs_account():
