@@ -29,7 +29,13 @@ from moto.core.common_models import BaseModel
 from moto.ec2.models import ec2_backends
 
 from ..config import CONFIG, create_fails, transition_delay
-from .exceptions import ConflictException, ResourceNotFoundException, ServiceQuotaExceededException, ValidationException
+from .exceptions import (
+    AccessDeniedException,
+    ConflictException,
+    ResourceNotFoundException,
+    ServiceQuotaExceededException,
+    ValidationException,
+)
 
 CREATE_IN_PROGRESS = "CREATE_IN_PROGRESS"
 UPDATE_IN_PROGRESS = "UPDATE_IN_PROGRESS"
@@ -76,6 +82,11 @@ HEALTH_CHECK_RANGES = {
 ACCESS_LOG_DESTINATION_TYPES = {"logs": "CloudWatch Logs", "s3": "S3", "firehose": "Firehose"}
 LAMBDA_ARN = re.compile(r"arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$")
 ALB_ARN = re.compile(r"arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer/app/[A-Za-z0-9-]+/[0-9a-f]+$")
+ARN_ACCOUNT = re.compile(r"^arn:[a-z-]+:vpc-lattice:[a-z0-9-]*:(?P<account>\d{12}):")
+
+# One creation order for every account and region: lists that merge resources of several accounts (a network
+# shared with this account, associations another account made with this account's network) page by it.
+CREATION_SEQUENCE = itertools.count()
 
 
 def utcnow() -> datetime:
@@ -480,6 +491,11 @@ class ServiceNetworkServiceAssociation(LatticeResource):
     def arn_resource(self) -> str:
         return f"servicenetworkserviceassociation/{self.id}"
 
+    @property
+    def counterparts(self) -> tuple[LatticeBackend, ...]:
+        """The accounts (backends) whose resources it joins: both see it, and either may delete it."""
+        return self.network.backend, self.service.backend
+
     def describe(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -516,6 +532,11 @@ class ServiceNetworkVpcAssociation(LatticeResource):
     @property
     def arn_resource(self) -> str:
         return f"servicenetworkvpcassociation/{self.id}"
+
+    @property
+    def counterparts(self) -> tuple[LatticeBackend, ...]:
+        """The network's owner sees the association of another account's VPC with its network, and may delete it."""
+        return (self.network.backend,)
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -680,6 +701,14 @@ def paginate(items: Iterable[Any], max_results: int | None, next_token: str | No
     return page, token
 
 
+def ram_shares(account_id: str, resource_arn: str) -> bool:
+    """Whether the owner of ``resource_arn`` shares it with ``account_id`` through AWS RAM (an accepted or
+    associated share). Imported when first needed: only requests that reach across accounts ask."""
+    from ..ram_fidelity import shared_with
+
+    return shared_with(account_id, resource_arn)
+
+
 def target_group_ids(action: dict[str, Any] | None) -> list[str]:
     forward = (action or {}).get("forward") or {}
     return [entry["targetGroupIdentifier"] for entry in forward.get("targetGroups", [])]
@@ -701,7 +730,6 @@ def parse_policy(text: str, field: str = "policy") -> None:
 class LatticeBackend(BaseBackend):
     def __init__(self, region_name: str, account_id: str):
         super().__init__(region_name, account_id)
-        self._sequence = itertools.count()
         self.service_networks: dict[str, ServiceNetwork] = {}
         self.services: dict[str, Service] = {}
         self.target_groups: dict[str, TargetGroup] = {}
@@ -717,8 +745,9 @@ class LatticeBackend(BaseBackend):
 
     # ---- plumbing -----------------------------------------------------------------------------------------------
 
-    def next_sequence(self) -> int:
-        return next(self._sequence)
+    @staticmethod
+    def next_sequence() -> int:
+        return next(CREATION_SEQUENCE)
 
     def arn(self, resource: str) -> str:
         return f"arn:{self.partition}:vpc-lattice:{self.region_name}:{self.account_id}:{resource}"
@@ -745,7 +774,13 @@ class LatticeBackend(BaseBackend):
         return list(store.values())
 
     def _find(self, store: dict[str, R], identifier: str, resource_type: str) -> R:
-        """The resource named by ID or ARN; an ARN must match exactly (account and region included)."""
+        """The resource named by ID or ARN; an ARN must match exactly (account and region included).
+
+        Only this account's resources: another account's ARN is AccessDenied (see _find_shared for the operations
+        a RAM share opens to other accounts)."""
+        owner = self._owner_account(identifier)
+        if owner != self.account_id:
+            raise self._denied(identifier, f"only its owner, account {owner}, may do this")
         self._settle()
         if identifier.startswith("arn:"):
             resource = next((candidate for candidate in store.values() if candidate.arn == identifier), None)
@@ -754,6 +789,78 @@ class LatticeBackend(BaseBackend):
         if resource is None:
             raise not_found(resource_type, identifier)
         return resource
+
+    # ---- other accounts -----------------------------------------------------------------------------------------
+
+    def _owner_account(self, identifier: str) -> str:
+        """The account an ARN names; this account for an ID (an ID names this account's resources only)."""
+        match = ARN_ACCOUNT.match(identifier)
+        return match["account"] if match else self.account_id
+
+    def _peer(self, account_id: str) -> LatticeBackend | None:
+        """This region's backend of ``account_id`` if that account has used Lattice here (none is created)."""
+        account_backends = dict.get(lattice_backends, account_id)
+        return None if account_backends is None else dict.get(account_backends, self.region_name)
+
+    def _peers(self) -> list[LatticeBackend]:
+        """This region's backends of every account that has one, this one included."""
+        return [
+            backend for account_backends in list(dict.values(lattice_backends))
+            if (backend := dict.get(account_backends, self.region_name)) is not None
+        ]  # fmt: skip
+
+    def _denied(self, identifier: str, reason: str) -> AccessDeniedException:
+        return AccessDeniedException(f"Account {self.account_id} is not authorized to access {identifier}: {reason}")
+
+    def _foreign(self, store_name: str, arn: str, resource_type: str) -> Any:
+        """Another account's resource by ARN, or None when there is none."""
+        owner = self._peer(self._owner_account(arn))
+        if owner is None:
+            return None
+        try:
+            return owner._find(getattr(owner, store_name), arn, resource_type)
+        except ResourceNotFoundException:
+            return None
+
+    def _find_shared(self, store_name: str, identifier: str, resource_type: str) -> Any:
+        """A service network or service of this account (ID or ARN), or of another account by ARN when its owner
+        shares it with this account through AWS RAM: what GetServiceNetwork/GetService and the Create*Association
+        calls accept. An ID never names another account's resource (AWS: use the ARN across accounts)."""
+        if self._owner_account(identifier) == self.account_id:
+            return self._find(getattr(self, store_name), identifier, resource_type)
+        resource = self._foreign(store_name, identifier, resource_type)
+        if resource is None or not ram_shares(self.account_id, resource.arn):
+            raise self._denied(identifier, "it belongs to another account, which does not share it with this one")
+        return resource
+
+    def _shared_with_me(self, store_name: str) -> list[Any]:
+        """Other accounts' resources of a store that their owners share with this account."""
+        return [
+            resource for backend in self._peers() if backend is not self
+            for resource in backend._all(getattr(backend, store_name))
+            if ram_shares(self.account_id, resource.arn)
+        ]  # fmt: skip
+
+    def _associations_everywhere(self, store_name: str) -> list[Any]:
+        """Every account's associations of a store (an association lives in the account that created it)."""
+        return [association for backend in self._peers() for association in backend._all(getattr(backend, store_name))]
+
+    def _visible_associations(self, store_name: str) -> list[Any]:
+        """This account's associations, and those other accounts made with this account's networks or services."""
+        return [
+            association for association in self._associations_everywhere(store_name)
+            if association.backend is self or self in association.counterparts
+        ]  # fmt: skip
+
+    def _find_association(self, store_name: str, identifier: str, resource_type: str) -> Any:
+        """An association this account made (ID or ARN), or (by ARN) one another account made with this account's
+        network or service: its owner sees and may delete it."""
+        if self._owner_account(identifier) == self.account_id:
+            return self._find(getattr(self, store_name), identifier, resource_type)
+        association = self._foreign(store_name, identifier, resource_type)
+        if association is None or self not in association.counterparts:
+            raise self._denied(identifier, "another account's association, with none of this account's resources")
+        return association
 
     @staticmethod
     def _read(resource: Any, resource_type: str, identifier: str) -> Any:
@@ -812,15 +919,18 @@ class LatticeBackend(BaseBackend):
         return [rule for rule in self.rules.values() if rule.listener is listener]
 
     def service_associations_of(self, network=None, service=None) -> list[ServiceNetworkServiceAssociation]:
+        """Associations of the network and/or service, whichever account made them."""
         return [
-            association for association in self._all(self.service_associations)
+            association for association in self._associations_everywhere("service_associations")
             if network in (None, association.network) and service in (None, association.service)
         ]  # fmt: skip
 
     def vpc_associations_of(self, network=None, vpc_id=None) -> list[ServiceNetworkVpcAssociation]:
+        """Associations of the network (whichever account made them) and/or of this account's VPC ``vpc_id``."""
         return [
-            association for association in self._all(self.vpc_associations)
-            if network in (None, association.network) and vpc_id in (None, association.vpc_id)
+            association for association in self._associations_everywhere("vpc_associations")
+            if network in (None, association.network)
+            and (vpc_id is None or (association.vpc_id == vpc_id and association.backend is self))
         ]  # fmt: skip
 
     def access_log_subscriptions_of(self, resource: PolicyHolder) -> list[AccessLogSubscription]:
@@ -848,11 +958,12 @@ class LatticeBackend(BaseBackend):
         return self._find(self.service_networks, identifier, ServiceNetwork.resource_type)
 
     def get_service_network(self, service_network_identifier) -> ServiceNetwork:
-        network = self.find_service_network(service_network_identifier)
+        network = self._find_shared("service_networks", service_network_identifier, ServiceNetwork.resource_type)
         return self._read(network, network.resource_type, service_network_identifier)
 
     def list_service_networks(self, max_results=None, next_token=None):
-        return paginate(self._all(self.service_networks), max_results, next_token)
+        networks = self._all(self.service_networks) + self._shared_with_me("service_networks")
+        return paginate(networks, max_results, next_token)
 
     def update_service_network(self, service_network_identifier, auth_type) -> ServiceNetwork:
         network = self.find_service_network(service_network_identifier)
@@ -895,11 +1006,11 @@ class LatticeBackend(BaseBackend):
         return self._find(self.services, identifier, Service.resource_type)
 
     def get_service(self, service_identifier) -> Service:
-        service = self.find_service(service_identifier)
+        service = self._find_shared("services", service_identifier, Service.resource_type)
         return self._read(service, service.resource_type, service_identifier)
 
     def list_services(self, max_results=None, next_token=None):
-        return paginate(self._all(self.services), max_results, next_token)
+        return paginate(self._all(self.services) + self._shared_with_me("services"), max_results, next_token)
 
     def update_service(self, service_identifier, certificate_arn=None, auth_type=None, idle_timeout_seconds=None):
         service = self.find_service(service_identifier)
@@ -1346,8 +1457,12 @@ class LatticeBackend(BaseBackend):
     def create_service_network_service_association(
         self, service_identifier, service_network_identifier, tags=None
     ) -> ServiceNetworkServiceAssociation:  # fmt: skip
-        service = self.find_service(service_identifier)
-        network = self.find_service_network(service_network_identifier)
+        service = self._find_shared("services", service_identifier, Service.resource_type)
+        network = self._find_shared("service_networks", service_network_identifier, ServiceNetwork.resource_type)
+        if self not in (service.backend, network.backend):
+            raise self._denied(
+                service_network_identifier, "an association joins a service or a service network of the caller's own"
+            )
         self._ensure_not_deleting(service)
         self._check_tags(tags)
         existing = self.service_associations_of(network=network, service=service)
@@ -1362,7 +1477,9 @@ class LatticeBackend(BaseBackend):
         return association
 
     def find_service_network_service_association(self, identifier: str) -> ServiceNetworkServiceAssociation:
-        return self._find(self.service_associations, identifier, ServiceNetworkServiceAssociation.resource_type)
+        return self._find_association(
+            "service_associations", identifier, ServiceNetworkServiceAssociation.resource_type
+        )
 
     def get_service_network_service_association(self, service_network_service_association_identifier):
         identifier = service_network_service_association_identifier
@@ -1375,7 +1492,7 @@ class LatticeBackend(BaseBackend):
         if service_network_identifier is None and service_identifier is None:
             raise invalid("serviceNetworkIdentifier", "Specify serviceNetworkIdentifier or serviceIdentifier")
         associations = [
-            association for association in self._all(self.service_associations)
+            association for association in self._visible_associations("service_associations")
             if self._names(association.network, service_network_identifier)
             and self._names(association.service, service_identifier)
         ]  # fmt: skip
@@ -1390,10 +1507,10 @@ class LatticeBackend(BaseBackend):
         ResourceNotFoundException here: a filter naming an unknown network matches nothing, as on the other Lists.)"""
         return paginate([], max_results, next_token)
 
-    @staticmethod
-    def _names(resource: LatticeResource, identifier: str | None) -> bool:
-        """Whether an optional filter (ID or ARN) names the resource; filters on unknown resources match nothing."""
-        return identifier is None or identifier in (resource.id, resource.arn)
+    def _names(self, resource: LatticeResource, identifier: str | None) -> bool:
+        """Whether an optional filter (ID or ARN; an ID names this account's resources only) names the resource;
+        filters on unknown resources match nothing."""
+        return identifier in (None, resource.arn) or (identifier == resource.id and resource.backend is self)
 
     def delete_service_network_service_association(self, service_network_service_association_identifier):
         association = self.find_service_network_service_association(service_network_service_association_identifier)
@@ -1408,7 +1525,7 @@ class LatticeBackend(BaseBackend):
         self, service_network_identifier, vpc_identifier, security_group_ids=None, private_dns_enabled=None,
         dns_options=None, tags=None,
     ) -> ServiceNetworkVpcAssociation:  # fmt: skip
-        network = self.find_service_network(service_network_identifier)
+        network = self._find_shared("service_networks", service_network_identifier, ServiceNetwork.resource_type)
         self._require_vpc(vpc_identifier)
         self._check_security_groups(security_group_ids or [], vpc_identifier)
         self._check_tags(tags)
@@ -1436,7 +1553,7 @@ class LatticeBackend(BaseBackend):
                 raise invalid("securityGroupIds", f"Security group {security_group_id} does not belong to VPC {vpc_id}")
 
     def find_service_network_vpc_association(self, identifier: str) -> ServiceNetworkVpcAssociation:
-        return self._find(self.vpc_associations, identifier, ServiceNetworkVpcAssociation.resource_type)
+        return self._find_association("vpc_associations", identifier, ServiceNetworkVpcAssociation.resource_type)
 
     def get_service_network_vpc_association(self, service_network_vpc_association_identifier):
         identifier = service_network_vpc_association_identifier
@@ -1449,7 +1566,7 @@ class LatticeBackend(BaseBackend):
         if service_network_identifier is None and vpc_identifier is None:
             raise invalid("serviceNetworkIdentifier", "Specify serviceNetworkIdentifier or vpcIdentifier")
         associations = [
-            association for association in self._all(self.vpc_associations)
+            association for association in self._visible_associations("vpc_associations")
             if self._names(association.network, service_network_identifier)
             and vpc_identifier in (None, association.vpc_id)
         ]  # fmt: skip
@@ -1459,7 +1576,9 @@ class LatticeBackend(BaseBackend):
         self, service_network_vpc_association_identifier, security_group_ids=None, private_dns_enabled=None,
         dns_options=None,
     ) -> ServiceNetworkVpcAssociation:  # fmt: skip
-        association = self.find_service_network_vpc_association(service_network_vpc_association_identifier)
+        # Only the account that made it changes it (its security groups are that account's).
+        identifier = service_network_vpc_association_identifier
+        association = self._find(self.vpc_associations, identifier, ServiceNetworkVpcAssociation.resource_type)
         self._ensure_idle(association)
         if security_group_ids is not None:
             self._check_security_groups(security_group_ids, association.vpc_id)
@@ -1609,6 +1728,10 @@ class LatticeBackend(BaseBackend):
     # ---- tags ---------------------------------------------------------------------------------------------------
 
     def _find_by_arn(self, resource_arn: str) -> LatticeResource:
+        """This account's resource by ARN; another account's is AccessDenied, shared or not (tags are the owner's)."""
+        owner = self._owner_account(resource_arn)
+        if owner != self.account_id:
+            raise self._denied(resource_arn, f"only its owner, account {owner}, may read or change its tags")
         self._settle()
         for store in self._all_stores:
             for resource in store.values():
