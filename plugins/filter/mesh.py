@@ -34,7 +34,11 @@ TARGET_GROUP_KEYS = (
     "lambda_event_structure_version",
     "health_check",
     "targets",
+    "target_filters",
+    "ecs",
+    "lambda_function",
 )
+ECS_KEYS = ("cluster", "service", "port_name")
 HEALTH_CHECK_KEYS = (
     "enabled",
     "protocol",
@@ -117,6 +121,9 @@ METHOD_RE = re.compile(r"^[A-Z]+$")
 HEALTH_CHECK_PATH_RE = re.compile(r"^/[a-zA-Z0-9@:%_+.~#?&/=-]*$")
 HTTP_CODE_RE = re.compile(r"^[0-9][0-9,-]*$")
 INSTANCE_ID_RE = re.compile(r"^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
+LAMBDA_FUNCTION_RE = re.compile(
+    r"^(?:arn:aws[a-z-]*:lambda:[a-z]{2}(?:-[a-z]+)+-\d:\d{12}:function:)?[A-Za-z0-9_-]{1,64}(?::[\w$-]{1,128})?$"
+)
 LAMBDA_ARN_RE = re.compile(
     r"^arn:(aws[a-z-]*):lambda:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):function:[A-Za-z0-9_-]{1,64}(?::[A-Za-z0-9$_-]{1,128})?$"
 )
@@ -658,6 +665,7 @@ def _check_target_group(problems, data, path, env, vpc, region):
         if tg_type != "IP" and ip_type is not None:
             problems.add(_join(path, "ip_address_type"), "only IP target groups take it; remove it")
 
+    _check_target_sources(problems, data, path, tg_type)
     targets = _get_list(problems, data, path, "targets", what="targets ({id, port})")
     if targets is not None:
         if len(targets) > MAX_TARGETS:
@@ -693,6 +701,44 @@ def _check_target_group(problems, data, path, env, vpc, region):
             else:
                 seen[key] = index
     return {"type": tg_type, "protocol": protocol}
+
+
+def _check_target_sources(problems, data, path, tg_type):
+    """Targets found at run time: EC2 filters (INSTANCE), an ECS service (IP), a Lambda function (LAMBDA)."""
+    sources = (("target_filters", "INSTANCE"), ("ecs", "IP"), ("lambda_function", "LAMBDA"))
+    for key, only in sources:
+        if not _missing(data, key) and tg_type is not None and tg_type != only:
+            problems.add(_join(path, key), "only %s target groups take it; remove it" % only)
+    filters = _get_map(problems, data, path, "target_filters", what="EC2 filters such as {'tag:app': 'orders'}")
+    for name, value in (filters or {}).items():
+        values = value if _is_list(value) else [value]
+        if not isinstance(name, str) or not name or not values or not all(isinstance(v, str) and v for v in values):
+            problems.add(
+                "%s.target_filters[%s]" % (path, name),
+                "must map an EC2 DescribeInstances filter name to a value or a list of values, such as "
+                "'tag:app': orders; got %s" % _show(value),
+            )
+    ecs = _get_map(problems, data, path, "ecs", what="cluster, service and port_name")
+    if ecs is not None:
+        epath = _join(path, "ecs")
+        _check_keys(problems, ecs, epath, ECS_KEYS)
+        _get_str(problems, ecs, epath, "cluster", required=True, what="the ECS cluster's name or ARN")
+        _get_str(problems, ecs, epath, "service", required=True, what="the ECS service's name or ARN")
+        _get_str(problems, ecs, epath, "port_name", required=True, what="a port mapping name of its task definition")
+        if not _missing(data, "targets"):
+            problems.add(_join(path, "targets"), "ECS registers the targets of a group fed by ecs; remove targets")
+    function = _get_str(problems, data, path, "lambda_function", what="the function's name or ARN")
+    if function is not None:
+        if not LAMBDA_FUNCTION_RE.match(function):
+            problems.add(
+                _join(path, "lambda_function"),
+                "%s is not a Lambda function name or ARN; give e.g. 'pricing' or "
+                "arn:aws:lambda:<region>:<account>:function:pricing" % _quote(function),
+            )
+        if not _missing(data, "targets"):
+            problems.add(
+                _join(path, "targets"), "the function of lambda_function is the group's one target; remove targets"
+            )
 
 
 def _check_action(problems, data, path, service_name, listener_protocol, groups):
@@ -1155,9 +1201,13 @@ def _plan_target_group(group, env):
         "ip_address_type",
         "lambda_event_structure_version",
         "health_check",
+        "target_filters",
+        "lambda_function",
     ):
         if not _missing(group, key):
             planned[key] = group[key]
+    if group.get("ecs"):
+        planned["ecs"] = dict(group["ecs"])
     if group.get("targets") is not None:
         planned["targets"] = [dict(target) for target in group["targets"]]
     planned["tags"] = _tags(name, env)
@@ -1323,8 +1373,19 @@ def mesh_account_plan(plan, account):
         users.update(item.get("account") for item in plan.get(key) or [])
     part["account"] = account
     part["owns_network"] = network_account == account
+    # ECS services of this account that feed target groups register their tasks through one infrastructure role.
+    uses_ecs = any(group.get("ecs") for service in part["services"] for group in service.get("target_groups") or [])
+    part["ecs_infrastructure_role"] = "%s-ecs-lattice-infrastructure-role" % plan["env"] if uses_ecs else None
     part["sharing"] = sorted(user for user in users if user not in (None, network_account))
     return part
+
+
+def mesh_ecs_role(target_groups, role_arn):
+    """The planned target groups of a service with the ECS infrastructure role's ARN in each ``ecs``."""
+    return [
+        dict(group, ecs=dict(group["ecs"], role_arn=role_arn)) if group.get("ecs") else group
+        for group in target_groups or []
+    ]
 
 
 def _short(name, env):
@@ -1402,7 +1463,8 @@ def mesh_immutable_problems(plan, target_groups, listeners):
 
 
 class FilterModule(object):
-    """lattice.mesh filters: mesh_problems, mesh_plan, mesh_account_plan and mesh_immutable_problems."""
+    """lattice.mesh filters: mesh_problems, mesh_plan, mesh_account_plan, mesh_ecs_role and
+    mesh_immutable_problems."""
 
     def filters(self):
         return {
@@ -1410,4 +1472,5 @@ class FilterModule(object):
             "mesh_plan": mesh_plan,
             "mesh_immutable_problems": mesh_immutable_problems,
             "mesh_account_plan": mesh_account_plan,
+            "mesh_ecs_role": mesh_ecs_role,
         }

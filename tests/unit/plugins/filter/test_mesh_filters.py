@@ -15,6 +15,7 @@ import yaml
 from ansible_collections.lattice.mesh.plugins.filter.mesh import (
     FilterModule,
     mesh_account_plan,
+    mesh_ecs_role,
     mesh_immutable_problems,
     mesh_plan,
     mesh_problems,
@@ -170,6 +171,7 @@ def test_the_filters_are_registered():
         "mesh_plan": mesh_plan,
         "mesh_immutable_problems": mesh_immutable_problems,
         "mesh_account_plan": mesh_account_plan,
+        "mesh_ecs_role": mesh_ecs_role,
     }
 
 
@@ -1080,9 +1082,14 @@ def test_inventory_declarations_have_no_problems(env):
     if env == "dev" and "lattice_mesh" not in data:
         pytest.fail("inventories/dev/group_vars/all.yml declares no lattice_mesh")
     assert data["lattice_env"] == env
-    assert mesh_problems(data["lattice_mesh"], env, region=data["lattice_region"]) == []
-    plan = mesh_plan(data["lattice_mesh"], env)
+    hosts = yaml.safe_load((REPO / "inventories" / env / "hosts.yml").read_text(encoding="utf-8"))["all"]["hosts"]
+    accounts = list(hosts)
+    assert mesh_problems(data["lattice_mesh"], env, region=data["lattice_region"], accounts=accounts) == []
+    plan = mesh_plan(data["lattice_mesh"], env, accounts)
     assert all(service["name"].startswith(env + "-") for service in plan["services"])
+    # Every account of hosts.yml deploys something, and everything lands in a declared account.
+    items = plan["vpcs"] + plan["services"] + plan["callers"]
+    assert {item["account"] for item in items} | {plan["service_network"]["account"]} == set(accounts)
 
 
 def test_staging_is_the_declared_shape():
