@@ -1,6 +1,7 @@
 """Faults drill: deploy under throttling, 5xx errors and read-after-create lag, check the exact end state, tear down.
 
     scripts/drills faults [--seeds 1-10] [--envs dev,mesh10] [--services 10] [--throttle 0.2] [--error 0.05] [--lag 2]
+                        [--jobs 1]
 
 For each seed and environment: reset the endpoint, set the faults, run site.yml (must succeed), turn the faults off,
 compare the endpoint's state with the declaration (every declared resource exactly once, nothing more), turn the
@@ -125,28 +126,34 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--error", type=float, default=0.05)
     parser.add_argument("--lag", type=int, default=2)
     parser.add_argument("--profile", default="instant", choices=("instant", "realistic"))
+    parser.add_argument("--jobs", type=int, default=1, help="runs at once, each on an endpoint of its own (1)")
     args = parser.parse_args(argv)
-    from local_aws.process import EndpointProcess
 
     rows = []
     started = time.monotonic()
     print(f"faults: throttle_rate={args.throttle} error_rate={args.error} lag_reads={args.lag}"
-          f" profile={args.profile}", flush=True)  # fmt: skip
+          f" profile={args.profile} jobs={args.jobs}", flush=True)  # fmt: skip
     print(HEADER, flush=True)
-    with tempfile.TemporaryDirectory(prefix="drill-faults-") as tmp, \
-            EndpointProcess("--profile", args.profile) as endpoint:  # fmt: skip
-        envs = {}
-        for env_name in args.envs.split(","):
-            workdir = Path(tmp) / env_name
+    with tempfile.TemporaryDirectory(prefix="drill-faults-") as tmp:
+
+        def work(endpoint, task):
+            seed, env_name = task
+            workdir = Path(tmp) / f"{env_name}-{seed}"
             workdir.mkdir()
-            envs[env_name] = (workdir, prepare(workdir, env_name, args.services))
-        for seed in runner.seeds_of(args.seeds):
-            for env_name, (workdir, declaration) in envs.items():
-                row = run_one(endpoint, seed, env_name, declaration, workdir, args.throttle, args.error, args.lag)
-                rows.append(row)
-                print(format_row(row), flush=True)
-                for problem in row.problems:
-                    print("      " + problem.replace("\n", "\n      "), flush=True)
+            declaration = prepare(workdir, env_name, args.services)
+            return run_one(endpoint, seed, env_name, declaration, workdir, args.throttle, args.error, args.lag)
+
+        # the generated meshes take longest: start them first so that parallel jobs finish together
+        tasks = sorted(((seed, env_name) for seed in runner.seeds_of(args.seeds) for env_name in args.envs.split(",")),
+                       key=lambda task: task[1] in ("dev", "staging", "prod"))  # fmt: skip
+        for row in runner.in_parallel(tasks, args.jobs, ("--profile", args.profile), work):
+            rows.append(row)
+            print(format_row(row), flush=True)
+            for problem in row.problems:
+                print("      " + problem.replace("\n", "\n      "), flush=True)
+    print("\nby seed:\n" + HEADER)
+    for row in sorted(rows, key=lambda row: (row.seed, row.env)):
+        print(format_row(row))
     passed = sum(row.ok for row in rows)
     print(f"\n{passed}/{len(rows)} runs ok; {sum(r.throttled for r in rows)} 429/503s,"
           f" {sum(r.bad_requests for r in rows)} 400s, {sum(r.errors for r in rows)} 500s,"

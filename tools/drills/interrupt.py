@@ -1,6 +1,7 @@
 """Interruption drill: SIGKILL site.yml at seeded points, then check that the next run converges and teardown cleans up.
 
     scripts/drills interrupt [--seeds 1-10] [--env mesh10] [--services 10] [--profile realistic] [--transition 1]
+                           [--jobs 1]
 
 A baseline run (not killed) measures the deploy: its request count and wall time. Each seed then picks one kill
 point from random.Random(seed): odd seeds a number of completed requests, even seeds a delay, each between 5% and
@@ -122,26 +123,37 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--services", type=int, default=10, help="services of a generated environment (10)")
     parser.add_argument("--profile", default="realistic", choices=("instant", "realistic"))
     parser.add_argument("--transition", type=float, default=1.0, help="seconds in *_IN_PROGRESS (realistic)")
+    parser.add_argument("--jobs", type=int, default=1, help="seeds at once, each on an endpoint of its own (1)")
     args = parser.parse_args(argv)
     from local_aws.process import EndpointProcess
 
     rows = []
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="drill-interrupt-") as tmp, \
-            EndpointProcess("--profile", args.profile, "--transition-seconds", str(args.transition)) as endpoint:
-        workdir = Path(tmp)
-        (workdir / "outputs").mkdir()
+    endpoint_args = ("--profile", args.profile, "--transition-seconds", str(args.transition))
+    with tempfile.TemporaryDirectory(prefix="drill-interrupt-") as tmp:
+        workdir = Path(tmp) / "baseline"
+        (workdir / "outputs").mkdir(parents=True)
         declaration = faults.prepare(workdir, args.env, args.services)
-        requests, seconds = baseline(endpoint, args.env, workdir)
-        print(f"interrupt: env={args.env} profile={args.profile} transition={args.transition}s;"
+        with EndpointProcess(*endpoint_args) as endpoint:
+            requests, seconds = baseline(endpoint, args.env, workdir)
+        print(f"interrupt: env={args.env} profile={args.profile} transition={args.transition}s jobs={args.jobs};"
               f" baseline deploy {requests} requests, {seconds:.1f} s", flush=True)  # fmt: skip
         print(HEADER, flush=True)
-        for seed in runner.seeds_of(args.seeds):
-            row = run_one(endpoint, seed, kill_point(seed, requests, seconds), args.env, declaration, workdir)
+
+        def work(endpoint, seed):
+            seed_dir = Path(tmp) / f"seed-{seed}"
+            (seed_dir / "outputs").mkdir(parents=True)
+            faults.prepare(seed_dir, args.env, args.services)
+            return run_one(endpoint, seed, kill_point(seed, requests, seconds), args.env, declaration, seed_dir)
+
+        for row in runner.in_parallel(runner.seeds_of(args.seeds), args.jobs, endpoint_args, work):
             rows.append(row)
             print(format_row(row), flush=True)
             for problem in row.problems:
                 print("      " + problem.replace("\n", "\n      "), flush=True)
+    print("\nby seed:\n" + HEADER)
+    for row in sorted(rows, key=lambda row: row.seed):
+        print(format_row(row))
     passed = sum(row.ok for row in rows)
     killed = sum(row.killed == "killed" for row in rows)
     print(f"\n{passed}/{len(rows)} runs ok; {killed} killed mid-run; {time.monotonic() - started:.0f} s")

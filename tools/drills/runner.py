@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import queue
 import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,10 +60,16 @@ class Run:
 
 def run_playbook(endpoint, playbook: str, env_name: str, inventories: Path, outputs: Path, *extra: str,
                  timeout: float = 1800) -> Run:  # fmt: skip
+    """Run a playbook; one still running after ``timeout`` seconds is killed and counts as failed (rc 124), so
+    that a drill reports it as one failed run and goes on with the others."""
     start = time.monotonic()
-    result = subprocess.run(playbook_command(playbook, env_name, inventories, outputs, *extra), cwd=REPO,
-                            env=playbook_env(endpoint), capture_output=True, text=True, timeout=timeout,
-                            check=False)  # fmt: skip
+    try:
+        result = subprocess.run(playbook_command(playbook, env_name, inventories, outputs, *extra), cwd=REPO,
+                                env=playbook_env(endpoint), capture_output=True, text=True, timeout=timeout,
+                                check=False)  # fmt: skip
+    except subprocess.TimeoutExpired as expired:
+        output = expired.stdout.decode(errors="replace") if isinstance(expired.stdout, bytes) else expired.stdout
+        return Run(124, f"{output or ''}\n{playbook} timed out after {timeout:.0f} s", time.monotonic() - start)
     return Run(result.returncode, result.stdout + result.stderr, time.monotonic() - start)
 
 
@@ -109,3 +117,42 @@ def seeds_of(text: str) -> list[int]:
         low, dummy, high = part.partition("-")
         seeds.extend(range(int(low), int(high or low) + 1))
     return seeds
+
+
+def in_parallel(tasks: list, jobs: int, endpoint_args: tuple[str, ...], work):
+    """Run ``work(endpoint, task)`` for every task on ``jobs`` threads, each thread with an endpoint of its own
+    (port 0) so that runs never share state; yield the results as they complete. The runs are playbooks that
+    mostly sleep in retry back-off, so threads are enough."""
+    from local_aws.process import EndpointProcess
+
+    pending: queue.Queue = queue.Queue()
+    for task in tasks:
+        pending.put(task)
+    results: queue.Queue = queue.Queue()
+
+    def worker():
+        try:
+            with EndpointProcess(*endpoint_args) as endpoint:
+                while True:
+                    try:
+                        task = pending.get_nowait()
+                    except queue.Empty:
+                        return
+                    results.put(("result", work(endpoint, task)))
+        except BaseException as error:  # handed to the caller, which re-raises it
+            results.put(("error", error))
+        finally:
+            results.put(("done", None))
+
+    threads = [threading.Thread(target=worker, daemon=True) for dummy in range(max(1, min(jobs, len(tasks))))]
+    for thread in threads:
+        thread.start()
+    running = len(threads)
+    while running:
+        kind, value = results.get()
+        if kind == "done":
+            running -= 1
+        elif kind == "error":
+            raise value
+        else:
+            yield value

@@ -2,7 +2,7 @@
 still in progress, and check that no ConflictException reaches the user and nothing is left.
 
     scripts/drills teardown [--seeds 1-5] [--env staging] [--throttle 0.2] [--error 0.05] [--transition 1]
-                            [--in-progress-seconds 12]
+                            [--in-progress-seconds 12] [--jobs 1]
 
 For each seed: reset the endpoint (realistic, transitions of ``--transition`` seconds), deploy the environment
 without faults, then (odd seeds, and every seed with --always-in-progress) put operations in progress behind the
@@ -178,8 +178,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--in-progress-seconds", type=float, default=12.0,
                         help="transition of the associations re-created in progress (12)")  # fmt: skip
     parser.add_argument("--always-in-progress", action="store_true", help="every seed meets operations in progress")
+    parser.add_argument("--jobs", type=int, default=1, help="seeds at once, each on an endpoint of its own (1)")
     args = parser.parse_args(argv)
-    from local_aws.process import EndpointProcess
 
     seeds = runner.seeds_of(args.seeds)
     print(f"teardown: env={args.env} profile=realistic transition={args.transition}s throttle_rate={args.throttle}"
@@ -189,15 +189,19 @@ def main(argv: list[str] | None = None) -> int:
     cases = []
     started = time.monotonic()
     profile = ("--profile", "realistic", "--transition-seconds", str(args.transition))
-    with tempfile.TemporaryDirectory(prefix="drill-teardown-") as tmp, EndpointProcess(*profile) as endpoint:
-        workdir = Path(tmp)
-        declaration = mesh_gen.copy_environment(workdir / "inventories", args.env)
-        for seed in seeds:
+    with tempfile.TemporaryDirectory(prefix="drill-teardown-") as tmp:
+
+        def work(endpoint, seed):
+            workdir = Path(tmp) / f"seed-{seed}"
+            declaration = mesh_gen.copy_environment(workdir / "inventories", args.env)
             case, dummy = run_case(
                 endpoint, seed, args.env, declaration, workdir,
                 in_progress=args.always_in_progress or seed % 2 == 1, throttle=args.throttle,
                 error=args.error, transition=args.transition, in_progress_seconds=args.in_progress_seconds,
             )  # fmt: skip
+            return case
+
+        for case in runner.in_parallel(seeds, args.jobs, profile, work):
             cases.append(case)
             print(format_case(case), flush=True)
             for problem in case.problems:
