@@ -116,3 +116,10 @@ def test_peak_memory_counts_the_children_of_the_process():
     assert measured.peak_rss > 60 * 2**20
     alone = measure.run_measured([sys.executable, "-c", "pass"], env=None, cwd=".", timeout=60)
     assert alone.peak_rss < measured.peak_rss
+
+
+def test_the_recorded_command_leaves_out_the_tool_paths_the_wrapper_adds():
+    from bench.__main__ import shown_arguments
+
+    argv = ["--aws", "/x/aws", "--plot-python=/x/python", "--scenarios", "dev,10", "--realistic", ""]
+    assert shown_arguments(argv) == ["--scenarios", "dev,10", "--realistic", "''"]

@@ -7,6 +7,7 @@ import argparse
 import datetime
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -168,6 +169,19 @@ class Bench:
         return out
 
 
+def shown_arguments(argv: list[str]) -> list[str]:
+    """The arguments as a person gave them: without the tool paths scripts/bench adds."""
+    shown, skip = [], False
+    for argument in argv:
+        if skip:
+            skip = False
+        elif argument in ("--aws", "--plot-python"):
+            skip = True
+        elif not argument.startswith(("--aws=", "--plot-python=")):
+            shown.append(repr(argument) if argument == "" else argument)
+    return shown
+
+
 def commit_of_checkout() -> str:
     result = subprocess.run(
         ["git", "describe", "--always", "--dirty"], cwd=REPO, capture_output=True, text=True, check=False
@@ -177,37 +191,42 @@ def commit_of_checkout() -> str:
 
 def main(argv=None) -> int:
     args = arguments(argv)
+    # SIGTERM unwinds like Ctrl-C: the running command and the endpoint are stopped on the way out.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     args.out.mkdir(parents=True, exist_ok=True)
     started = datetime.datetime.now(datetime.timezone.utc)
-    command = "scripts/bench " + " ".join(sys.argv[1:] if argv is None else argv)
-    results = []
+    document = {
+        "command": "scripts/bench " + " ".join(shown_arguments(sys.argv[1:] if argv is None else argv)),
+        "started": started.isoformat(timespec="seconds"),
+        "checkout": commit_of_checkout(),
+        "results": [],
+    }
     with EndpointProcess() as endpoint:
         bench = Bench(args, endpoint)
         for scenario in args.scenarios:
             print(f"scenario {scenario.name}", flush=True)
-            results.append(bench.scenario(scenario))
-    document = {
-        "command": command,
-        "started": started.isoformat(timespec="seconds"),
-        "minutes": round((time.time() - started.timestamp()) / 60, 1),
-        "checkout": commit_of_checkout(),
-        "load_average": os.getloadavg(),
-        "results": results,
-        "targets": [{"scenario": r["scenario"], **v} for r in results if "rows" in r for v in report.judge(r)],
-    }
-    (args.out / "results.json").write_text(json.dumps(document, indent=1))
-    (args.out / "results.md").write_text(
-        f"Command: `{command}` (checkout {document['checkout']}, {document['started']}, "
-        f"{document['minutes']} min)\n\n{report.markdown_table(results)}\n"
-    )
+            document["results"].append(bench.scenario(scenario))
+            write_results(args.out, document, started)  # what is measured so far survives an interruption
     print()
-    print(report.text_table(results))
+    print(report.text_table(document["results"]))
     plot = plot_results(args, args.out / "results.json", args.out / "time-vs-services.png")
     print(f"\nresults: {args.out / 'results.json'}, {args.out / 'results.md'}" + (f", {plot}" if plot else ""))
-    return (
-        0
-        if all(row["ok"] for r in results if "rows" in r for rows in r["rows"].values() for row in rows.values())
-        else 1
+    rows = [row for r in document["results"] if "rows" in r for phases in r["rows"].values() for row in phases.values()]
+    return 0 if all(row["ok"] for row in rows) else 1
+
+
+def write_results(out: Path, document: dict, started: datetime.datetime) -> None:
+    results = document["results"]
+    document.update(
+        minutes=round((time.time() - started.timestamp()) / 60, 1),
+        load_average=os.getloadavg(),
+        targets=[{"scenario": r["scenario"], **v} for r in results if "rows" in r for v in report.judge(r)],
+    )
+    (out / "results.json").write_text(json.dumps(document, indent=1))
+    (out / "results.md").write_text(
+        f"Command: `{document['command']}` (checkout {document['checkout']}, {document['started']}, "
+        f"{document['minutes']} min, load average {', '.join(f'{x:.1f}' for x in document['load_average'])})\n\n"
+        f"{report.markdown_table(results)}\n"
     )
 
 

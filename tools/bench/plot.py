@@ -48,10 +48,11 @@ def main(results_file: str, png: str) -> None:
                 axis.plot(xs, ys, marker="o", label=label, color=colour)
         axis.set_title(title)
         axis.set_xlabel("services in the mesh (dev = 1)")
-        axis.set_ylabel("wall time (s, median)")
+        axis.set_ylabel("wall time (s, median; log scale)")
+        axis.set_yscale("log")
         axis.grid(True, alpha=0.3)
         axis.legend()
-    figure.suptitle(f"{document['command']} ({document['checkout']})", fontsize=9)
+    figure.suptitle(f"{document['command']}\n(checkout {document['checkout']}, {document['started']})", fontsize=9)
     figure.tight_layout()
     figure.savefig(png, dpi=110)
 

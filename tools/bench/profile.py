@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import subprocess
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -93,6 +94,39 @@ def sample_costs(raw: str) -> dict:
     }
 
 
+def task_overhead(endpoint, work: Path, tasks: int = 10) -> dict:
+    """Seconds one more module task costs: a play of 1 and of 1 + ``tasks`` service_network_info tasks (one
+    ListServiceNetworks each), against the same reads made by one boto3 client in one process."""
+    env = runner.playbook_env(endpoint)
+    timings = {}
+    for count in (1, 1 + tasks):
+        playbook = work / f"overhead-{count}.yml"
+        play = [
+            {
+                "hosts": "localhost",
+                "connection": "local",
+                "gather_facts": False,
+                "tasks": [{"name": f"read {i}", "lattice.mesh.service_network_info": {}} for i in range(count)],
+            }
+        ]
+        playbook.write_text(json.dumps(play))
+        command = [str(runner.BIN / "ansible-playbook"), str(playbook)]
+        timings[count] = measure.run_measured(command, env=env, cwd=REPO, timeout=600).seconds
+    script = (
+        "import boto3, time; start = time.monotonic(); client = boto3.client('vpc-lattice'); "
+        f"[client.list_service_networks() for i in range({tasks})]; print(time.monotonic() - start)"
+    )
+    boto3_seconds = float(
+        subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True).stdout
+    )
+    return {
+        "tasks": tasks,
+        "seconds_per_task": round((timings[1 + tasks] - timings[1]) / tasks, 2),
+        "playbook_of_one_task_seconds": round(timings[1], 2),
+        "boto3_seconds_per_call_with_client": round(boto3_seconds / tasks, 3),
+    }
+
+
 def run_profiled(endpoint, playbook: str, scenario, work: Path, out: Path, tag: str, py_spy: str | None) -> dict:
     env = runner.playbook_env(endpoint)
     env.update(
@@ -147,6 +181,7 @@ def main(argv=None) -> int:
     py_spy = args.py_spy if Path(args.py_spy).exists() else None
     report = {"scenario": scenario.name, "resources": resources}
     with EndpointProcess() as endpoint:
+        report["task_overhead"] = task_overhead(endpoint, work)
         report["deploy"] = run_profiled(endpoint, "site.yml", scenario, work, args.out, "deploy", None)
         report["noop"] = run_profiled(endpoint, "site.yml", scenario, work, args.out, "noop", py_spy)
         report["teardown"] = run_profiled(
@@ -169,6 +204,12 @@ def main(argv=None) -> int:
                 print(f"   {percent:5.1f} %  {cost}")
         top = Counter(data["calls"]["by_operation"]).most_common(8)
         print("   top operations: " + ", ".join(f"{op} {n}" for op, n in top))
+    overhead = report["task_overhead"]
+    print(
+        f"\none more module task: {overhead['seconds_per_task']} s (a playbook of one task: "
+        f"{overhead['playbook_of_one_task_seconds']} s); the same read from one boto3 process: "
+        f"{overhead['boto3_seconds_per_call_with_client']} s per call"
+    )
     print(f"\n{args.out / 'profile.json'}")
     return 0 if all(report[p]["ok"] for p in ("deploy", "noop", "teardown")) else 1
 
