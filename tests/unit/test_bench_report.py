@@ -123,3 +123,25 @@ def test_the_recorded_command_leaves_out_the_tool_paths_the_wrapper_adds():
 
     argv = ["--aws", "/x/aws", "--plot-python=/x/python", "--scenarios", "dev,10", "--realistic", ""]
     assert shown_arguments(argv) == ["--scenarios", "dev,10", "--realistic", "''"]
+
+
+def test_profile_samples_are_shared_out_by_cost():
+    from bench.profile import sample_costs, task_times
+
+    raw = "\n".join(
+        [
+            'process 1:"ansible-playbook site.yml";run (/v/ansible/plugins/strategy/linear.py:1) 6',
+            'process 2:"python AnsiballZ_service.py";<module> (/t/AnsiballZ_service.py:1);'
+            "_find_and_load (<frozen importlib._bootstrap>:1);create_client (/v/botocore/session.py:9);"
+            "load_service_model (/v/botocore/loaders.py:3) 4",
+        ]
+    )
+    costs = sample_costs(raw)
+    assert costs["samples"] == 10
+    assert costs["processes_percent"] == {"controller (ansible-playbook)": 60.0, "module processes": 40.0}
+    assert costs["percent"]["controller: strategy, task queue, forks"] == 60.0
+    assert costs["percent"]["boto3/botocore client creation"] == 40.0
+    assert costs["percent"]["botocore service model loading (JSON)"] == 40.0
+    assert "HTTP calls to the endpoint" not in costs["percent"]
+    output = "lattice.mesh.service : Create the service ------- 2.50s\nGather the plan ------------- 10.01s\n"
+    assert task_times(output) == [("Gather the plan", 10.01), ("lattice.mesh.service : Create the service", 2.5)]

@@ -30,15 +30,15 @@ TASK_LINE = re.compile(r"^(?P<task>.+?) -{3,} (?P<seconds>\d+\.\d+)s$")
 TASK_HEADER = re.compile(r"^TASK \[(?P<task>.+)\] \*+$")
 RESULT_LINE = re.compile(r"^(ok|changed|skipping|failed|fatal): \[")
 
-# A sample counts for each cost whose marker one of its frames holds (a sample may count for several).
+# A sample counts for each cost one of its frames ('function (path:line)', py-spy --full-filenames) matches;
+# a sample may count for several. py-spy samples running code only: sleeping (waits) is not in these shares.
 COSTS = {
-    "module start-up (AnsiballZ unpack, imports)": ("_ansiballz", "AnsiballZ", "<frozen importlib._bootstrap>"),
-    "boto3/botocore client creation": ("create_client (botocore/session.py", "client (boto3/session.py"),
-    "botocore model loading (JSON)": ("botocore/loaders.py",),
-    "HTTP calls to the endpoint": ("_make_api_call (botocore/client.py",),
-    "sleeping (waits, retries)": ("sleep (",),
-    "templating (Jinja2)": ("ansible/template/", "jinja2/"),
-    "controller: task queue and forks": ("ansible/executor/task_queue_manager.py", "ansible/plugins/strategy/"),
+    "imports (module and controller start-up)": r"_find_and_load \(",
+    "boto3/botocore client creation": r"create_client \([^)]*botocore/session\.py",
+    "botocore service model loading (JSON)": r"\([^)]*botocore/loaders\.py",
+    "HTTP calls to the endpoint": r"_make_api_call \([^)]*botocore/client\.py",
+    "templating (Jinja2)": r"\([^)]*(ansible/template/|jinja2/)",
+    "controller: strategy, task queue, forks": r"\([^)]*ansible/(plugins/strategy|executor)/",
 }
 
 
@@ -83,8 +83,8 @@ def sample_costs(raw: str) -> dict:
         total += samples
         root = stack.split(";", 1)[0]
         processes["controller (ansible-playbook)" if "ansible-playbook" in root else "module processes"] += samples
-        for cost, markers in COSTS.items():
-            if any(marker in stack for marker in markers):
+        for cost, pattern in COSTS.items():
+            if re.search(pattern, stack):
                 costs[cost] += samples
     share = {name: round(100 * n / total, 1) for name, n in costs.most_common()} if total else {}
     return {
@@ -142,6 +142,7 @@ def run_profiled(endpoint, playbook: str, scenario, work: Path, out: Path, tag: 
             "record",
             "--subprocesses",
             "--nonblocking",
+            "--full-filenames",
             "--rate",
             "50",
             "--format",
