@@ -92,3 +92,15 @@ def test_a_failed_state_stops_the_wait():
 
     with pytest.raises(plan.StepFailed, match="CREATE_FAILED no capacity"):
         plan.run_steps(steps()[:1], call, {}, overlap=True, poll_seconds=0)
+
+
+def test_a_multi_account_scenario_puts_the_network_in_one_account_and_the_vpcs_in_the_others():
+    scenario = scenarios.parse("12x5")[0]
+    hosts = scenarios.account_hosts(scenario)
+    assert list(hosts) == [f"bench12x5-account{n}" for n in range(5)]
+    roles = [host["lattice_assume_role_arn"] for host in hosts.values()]
+    assert len(set(roles)) == 5 and all(role.endswith(":role/lattice-deployer") for role in roles)
+    mesh = scenarios.spread_over_accounts(scenarios.generate(scenario.env, 12), list(hosts))["lattice_mesh"]
+    assert mesh["service_network"]["account"] == "bench12x5-account0"
+    assert [vpc["account"] for vpc in mesh["vpcs"]] == [f"bench12x5-account{n}" for n in range(1, 5)]
+    assert "too few for 5 accounts" in scenarios.multi_account_problems(scenarios.parse("4x5")[0])[0]

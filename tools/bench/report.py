@@ -133,6 +133,8 @@ def table_rows(results: list[dict]) -> list[list[str]]:
             )
             continue
         verdicts = judge(result)
+        if result.get("note"):
+            lines.append([result["scenario"], "-", "-", result["note"], "", "", "", "", "", ""])
         for tool in TOOLS:
             for phase in PHASES:
                 row = result["rows"].get(tool, {}).get(phase)
