@@ -70,7 +70,7 @@ options:
     type: int
     default: 600
 notes:
-  - The task definition must use the C(awsvpc) network mode: VPC Lattice reaches the tasks by their IP address.
+  - The task definition must use the C(awsvpc) network mode, as VPC Lattice reaches the tasks by their IP address.
   - ECS services take no part of their tags from this module; tag them with the module that creates them.
 extends_documentation_fragment:
   - amazon.aws.common.modules

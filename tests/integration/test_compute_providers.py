@@ -42,12 +42,8 @@ def compute(local_aws, playbook):
     group_id = ec2.create_security_group(GroupName=f"{env}-api", Description="api tasks", VpcId=vpc_id)["GroupId"]
     image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
     tags = [{"ResourceType": "instance", "Tags": [{"Key": "Service", "Value": f"{env}-web"}]}]
-    instances = [
-        ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, SubnetId=subnet_id, TagSpecifications=tags)[
-            "Instances"
-        ][0]["InstanceId"]
-        for _ in range(3)
-    ]
+    launched = ec2.run_instances(ImageId=image, MinCount=3, MaxCount=3, SubnetId=subnet_id, TagSpecifications=tags)
+    instances = sorted(instance["InstanceId"] for instance in launched["Instances"])
     ec2.stop_instances(InstanceIds=instances[2:])
     ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, SubnetId=subnet_id)  # untagged: never a target
 
