@@ -145,3 +145,17 @@ def test_profile_samples_are_shared_out_by_cost():
     assert "HTTP calls to the endpoint" not in costs["percent"]
     output = "lattice.mesh.service : Create the service ------- 2.50s\nGather the plan ------------- 10.01s\n"
     assert task_times(output) == [("Gather the plan", 10.01), ("lattice.mesh.service : Create the service", 2.5)]
+
+
+def test_separate_invocations_merge_into_one_table():
+    from bench.merge import merge
+
+    first = {"command": "scripts/bench --tools ours", "started": "t1", "checkout": "abc", "results": [result()]}
+    cli_only = result()
+    cli_only["rows"] = {"cli": {"deploy": report.summarise([run(90, mutating=100, read=30)])}}
+    second = {"command": "scripts/bench --tools cli", "started": "t0", "checkout": "abc", "results": [cli_only]}
+    merged = merge([first, second])
+    assert merged["started"] == "t0" and merged["checkout"] == "abc"
+    (scenario,) = merged["results"]
+    assert set(scenario["rows"]) == {"ours", "floor", "cli"}
+    assert scenario["rows"]["ours"]["noop"]["seconds"] == 20

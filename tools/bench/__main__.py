@@ -21,6 +21,7 @@ from local_aws.process import EndpointProcess
 REPO = Path(__file__).resolve().parents[2]
 TOOLS_DIR = REPO / "tools"
 DEFAULT_OUT = REPO / "bench"
+DEFAULT_PLOT_PYTHON = REPO / ".venv-bench" / "bin" / "python"
 SMALL_SERVICES = 10  # dev and up to this many services get --runs runs; larger ones --large-runs
 
 
@@ -213,7 +214,7 @@ def main(argv=None) -> int:
             write_results(args.out, document, started)  # what is measured so far survives an interruption
     print()
     print(report.text_table(document["results"]))
-    plot = plot_results(args, args.out / "results.json", args.out / "time-vs-services.png")
+    plot = plot_results(args.plot_python, args.out / "results.json", args.out / "time-vs-services.png")
     print(f"\nresults: {args.out / 'results.json'}, {args.out / 'results.md'}" + (f", {plot}" if plot else ""))
     rows = [row for r in document["results"] if "rows" in r for phases in r["rows"].values() for row in phases.values()]
     return 0 if all(row["ok"] for row in rows) else 1
@@ -234,12 +235,12 @@ def write_results(out: Path, document: dict, started: datetime.datetime) -> None
     )
 
 
-def plot_results(args, results_file: Path, png: Path) -> Path | None:
-    if not Path(args.plot_python).exists():
-        print(f"no plot: {args.plot_python} is missing (scripts/bench installs matplotlib into .venv-bench)")
+def plot_results(plot_python, results_file: Path, png: Path) -> Path | None:
+    if not Path(plot_python).exists():
+        print(f"no plot: {plot_python} is missing (scripts/bench installs matplotlib into .venv-bench)")
         return None
     result = subprocess.run(
-        [args.plot_python, str(Path(__file__).with_name("plot.py")), str(results_file), str(png)],
+        [str(plot_python), str(Path(__file__).with_name("plot.py")), str(results_file), str(png)],
         capture_output=True,
         text=True,
         check=False,
