@@ -103,10 +103,20 @@ service_networks:
       type: int
       returned: always
       sample: 3
-    tags:
-      description: The tags of the service network.
-      type: dict
+    owner_account:
+      description:
+        - The ID of the AWS account that owns the service network.
+        - Another account's network is listed when that account shares it with this one through AWS RAM; refer
+          to it by its ARN.
+      type: str
       returned: always
+      sample: "123456789012"
+    tags:
+      description:
+        - The tags of the service network.
+        - Left out for a network another account shares with this one (AWS lets only its owner read its tags).
+      type: dict
+      returned: when the network belongs to the account of the credentials
       sample: {"team": "payments"}
 """
 
@@ -119,23 +129,32 @@ from ansible_collections.lattice.mesh.plugins.module_utils.vpc_lattice import (
     lattice_client,
     list_resources,
     normalize_resource,
+    parse_lattice_arn,
     service_network_with_defaults,
 )
 
 KIND = "service_network"
 
 
+def network_result(resource, tags):
+    """The network as returned, with the account that owns it: another account's network is listed here when
+    that account shares it with this one through AWS RAM (its tags are then left out: only its owner reads them)."""
+    result = normalize_resource(service_network_with_defaults(resource), tags=tags)
+    result["owner_account"] = parse_lattice_arn(resource["arn"])["account_id"]
+    return result
+
+
 def describe_one(client, identifier):
     resource, tags = describe_resource(client, KIND, identifier)
     if resource is None:
         return []
-    return [normalize_resource(service_network_with_defaults(resource), tags=tags)]
+    return [network_result(resource, tags)]
 
 
 def describe_listed(client, summary):
     """Describe a listed network in full (summaries lack authType and sharingConfig); None if it is gone."""
     resource, tags = describe_listed_resource(client, KIND, summary)
-    return normalize_resource(service_network_with_defaults(resource), tags=tags) if resource else None
+    return network_result(resource, tags) if resource else None
 
 
 def describe_all(client):

@@ -23,12 +23,17 @@ options:
   service_network:
     description:
       - The service network, by name, ID (V(sn-...)) or ARN.
-      - A service network shared with the account through AWS RAM can be given by its ARN.
+      - A service network another account shares with this one through AWS RAM is given by its ARN (AWS finds
+        another account's resources by ARN only), or by its name when no other network visible to the account
+        has that name.
+      - With O(state=absent), a network given by ARN that the account may no longer read (its owner deleted it or
+        stopped sharing it) still names the association to remove.
     type: str
     required: true
   service:
     description:
       - The service, by name, ID (V(svc-...)) or ARN.
+      - A service another account shares with this one through AWS RAM is given by its ARN.
     type: str
     required: true
   state:
@@ -183,6 +188,7 @@ from ansible_collections.lattice.mesh.plugins.module_utils.vpc_lattice import (
     delete_resource,
     ensure_tags,
     fail_if_failed,
+    find_association_network,
     find_resource,
     find_service_association,
     lattice_client,
@@ -219,7 +225,7 @@ def _subject(network, service):
 
 def resolve(client, params):
     """``(network, service)``: the Get* answers for the options; either is None when it does not exist."""
-    network = find_resource(client, "service_network", params["service_network"])
+    network = find_association_network(client, params["service_network"], params["state"])
     service = find_resource(client, "service", params["service"]) if network else None
     return network, service
 
@@ -228,7 +234,7 @@ def describe_association(client, network, service):
     """``(association, tags)`` of the pair, or ``(None, None)``; an association being deleted has no tags."""
     if not network or not service:
         return None, None
-    return with_tags(client, find_service_association(client, network["id"], service["id"]))
+    return with_tags(client, find_service_association(client, network["arn"], service["arn"]))
 
 
 def _settled(client, association, params):
@@ -255,10 +261,11 @@ def create_association(client, network, service, params, check_mode):
     created = create_resource(
         client,
         KIND,
-        describe_blockers=lambda: service_association_create_blockers(client, network["id"], service["id"]),
+        describe_blockers=lambda: service_association_create_blockers(client, network["arn"], service["arn"]),
         conflict_timeout=params["wait_timeout"],
-        serviceNetworkIdentifier=network["id"],
-        serviceIdentifier=service["id"],
+        # ARNs: a network (or service) another account shares with this one is found by ARN only.
+        serviceNetworkIdentifier=network["arn"],
+        serviceIdentifier=service["arn"],
         tags=tags_to_api(params.get("tags")),
     )
     association, tags = read_back(client, KIND, created["id"])

@@ -24,7 +24,11 @@ options:
   service_network:
     description:
       - The service network, by name, ID (V(sn-...)) or ARN.
-      - A service network shared with the account through AWS RAM can be given by its ARN.
+      - A service network another account shares with this one through AWS RAM is given by its ARN (AWS finds
+        another account's resources by ARN only), or by its name when no other network visible to the account
+        has that name.
+      - With O(state=absent), a network given by ARN that the account may no longer read (its owner deleted it or
+        stopped sharing it) still names the association to remove.
     type: str
     required: true
   vpc_id:
@@ -246,7 +250,7 @@ from ansible_collections.lattice.mesh.plugins.module_utils.vpc_lattice import (
     dns_options_to_api,
     ensure_tags,
     fail_if_failed,
-    find_resource,
+    find_association_network,
     find_vpc_association,
     lattice_client,
     normalize_resource,
@@ -307,7 +311,7 @@ def describe_association(client, network, vpc_id):
     no tags while it is being deleted) and the VPC's live associations with other networks."""
     if network is None:
         return (None, None), []
-    association, elsewhere = find_vpc_association(client, network["id"], vpc_id)
+    association, elsewhere = find_vpc_association(client, network["arn"], vpc_id)
     return with_tags(client, association), elsewhere
 
 
@@ -322,18 +326,21 @@ def fail_if_associated_elsewhere(network, vpc_id, elsewhere):
     if not elsewhere:
         return
     other = elsewhere[0]
+    # Its ARN: the other network may be another account's, which only its ARN names.
+    other_network = other.get("serviceNetworkArn") or other.get("serviceNetworkId")
     raise AnsibleLatticeError(
         message=f"vpc_id: VPC {vpc_id} is already associated with service network {describe_network_of(other)}"
         f" (association {other.get('id')}, {other.get('status')}), and a VPC can be associated with one service"
         f" network only. To move it to service network '{network['name']}', first remove that association"
-        f" (lattice.mesh.service_network_vpc_association with service_network: {other.get('serviceNetworkId')},"
+        f" (lattice.mesh.service_network_vpc_association with service_network: {other_network},"
         f" vpc_id: {vpc_id}, state: absent), then run this task again"
     )
 
 
 def create_association(client, network, params, check_mode):
     request = {
-        "serviceNetworkIdentifier": network["id"],
+        # The ARN: a network another account shares with this one is found by ARN only.
+        "serviceNetworkIdentifier": network["arn"],
         "vpcIdentifier": params["vpc_id"],
         "securityGroupIds": params.get("security_group_ids") or None,
         "privateDnsEnabled": params.get("private_dns_enabled"),
@@ -468,7 +475,7 @@ def run_module(module, client):
         module.fail_json(msg=problem)
     current = (None, None)
     try:
-        network = find_resource(client, "service_network", params["service_network"])
+        network = find_association_network(client, params["service_network"], params["state"])
         current, elsewhere = describe_association(client, network, params["vpc_id"])
         if params["state"] == "present":
             changed, association = ensure_present(client, network, current, elsewhere, params, module.check_mode)

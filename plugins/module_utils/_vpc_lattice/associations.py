@@ -10,9 +10,16 @@ Private: modules import these names from ``plugins/module_utils/vpc_lattice.py``
 
 import re
 
-from .common import LatticeResourceFailed
-from .identifiers import get_kind, same_resource
-from .resources import association_blockers, get_resource, get_tags_when_visible, list_resources, status_blocker
+from .common import ACCESS_DENIED, AnsibleLatticeError, LatticeResourceFailed, error_code
+from .identifiers import get_kind, is_resource_arn, resource_id, same_resource
+from .resources import (
+    association_blockers,
+    find_resource,
+    get_resource,
+    get_tags_when_visible,
+    list_resources,
+    status_blocker,
+)
 from .waiters import FAILED_SUFFIX, VISIBILITY_TIMEOUT, failure_reason, wait_for_resource
 
 SERVICE_ASSOCIATION = "service_network_service_association"
@@ -182,6 +189,22 @@ def find_vpc_association(client, network_id, vpc_id):
     return None, elsewhere
 
 
+def find_association_network(client, identifier, state):
+    """The service network an association task names (find_resource's answer), or None when there is none.
+
+    Removing an association still works once the network's owner deleted it or stopped sharing it: with
+    ``state`` absent, a network given by ARN that AWS no longer lets this account read stands in as
+    ``{id, arn, name}``, enough to find (and delete) this account's association with it.
+    """
+    try:
+        return find_resource(client, "service_network", identifier)
+    except AnsibleLatticeError as error:
+        unreadable = error_code(error.exception) == ACCESS_DENIED and is_resource_arn("service_network", identifier)
+        if state != "absent" or not unreadable:
+            raise
+    return {"id": resource_id("service_network", identifier), "arn": identifier, "name": identifier}
+
+
 def absent_or_leaving(association):
     """True when there is no association, or it is being deleted (and so no longer counts)."""
     return association is None or association.get("status") == DELETE_IN_PROGRESS
@@ -249,6 +272,7 @@ __all__ = [
     "dns_options_differ",
     "dns_options_to_api",
     "fail_if_failed",
+    "find_association_network",
     "find_service_association",
     "find_vpc_association",
     "security_groups_differ",

@@ -35,6 +35,7 @@ RETRY_DELAY = 2
 RETRY_MAX_DELAY = 30
 
 NOT_FOUND = "ResourceNotFoundException"
+ACCESS_DENIED = "AccessDeniedException"
 CONFLICT = "ConflictException"
 
 
@@ -88,12 +89,13 @@ def error_code(exception):
     return (response.get("Error") or {}).get("Code")
 
 
-def call(description, func, *args, missing=None, **kwargs):
+def call(description, func, *args, missing=None, denied=None, **kwargs):
     """Run one (already retrying) client call, turning botocore errors into AnsibleLatticeError.
 
     ``missing``: a callable whose result is returned when AWS answers ResourceNotFoundException
     (for example ``lambda: None`` for a Get, ``lambda: False`` for a Delete); without it, NotFound is
-    an error like any other.
+    an error like any other. ``denied``: likewise for AccessDeniedException (a resource of another account
+    that this one may see but not read in full, such as the tags of a service network shared with it).
 
     This function catches exceptions, so it must never be wrapped by a retry decorator itself:
     the retry happens inside ``func`` (a client method called with ``aws_retry=True``).
@@ -104,6 +106,10 @@ def call(description, func, *args, missing=None, **kwargs):
         if missing is None:
             raise AnsibleLatticeError(message=f"Failed to {description}", exception=e) from e
         return missing()
+    except is_boto3_error_code(ACCESS_DENIED) as e:  # pylint: disable=duplicate-except
+        if denied is None:
+            raise AnsibleLatticeError(message=f"Failed to {description}", exception=e) from e
+        return denied()
     except (BotoCoreError, ClientError) as e:  # pylint: disable=duplicate-except
         raise AnsibleLatticeError(message=f"Failed to {description}", exception=e) from e
 

@@ -9,7 +9,7 @@ none catches anything inside a retried call.
 
 from .common import AnsibleLatticeError, LatticeWaitTimeout, call, new_client_token, paginate
 from .identifiers import classify_identifier, get_kind, identifier_params, validate_name
-from .tags import get_tags
+from .tags import TAGS_DENIED, get_tags
 from .waiters import (
     DEFAULT_TIMEOUT,
     VISIBILITY_TIMEOUT,
@@ -113,16 +113,27 @@ def find_resource(client, kind, identifier, parents=None, list_params=None, visi
         arns = ", ".join(sorted(item.get("arn") or item.get("id") for item in matches))
         raise AnsibleLatticeError(
             message=f"{len(matches)} {kind.label}s are named '{identifier}' ({arns}), probably shared from other "
-            "accounts; refer to the one you mean by its ID or ARN"
+            "accounts; refer to the one you mean by its ARN"
         )
-    return wait_until_visible(client, kind, matches[0]["id"], parents, timeout=visibility_timeout)
+    return wait_until_visible(client, kind, listed_identifier(matches[0]), parents, timeout=visibility_timeout)
 
 
-def get_tags_when_visible(client, arn, timeout=VISIBILITY_TIMEOUT, **waiter_options):
-    """The tags of a resource known to exist, retrying NotFound (read-after-write lag) for ``timeout`` s."""
+def listed_identifier(summary):
+    """How to Get a resource a List* returned: by ARN, since a List* also returns resources other accounts share
+    with this one, which AWS finds by ARN only (an ID names a resource of the caller's account)."""
+    return summary.get("arn") or summary["id"]
+
+
+def get_tags_when_visible(client, arn, timeout=VISIBILITY_TIMEOUT, tolerate_denied=False, **waiter_options):
+    """The tags of a resource known to exist, retrying NotFound (read-after-write lag) for ``timeout`` s.
+
+    With ``tolerate_denied``, None when AWS denies reading them: a resource another account shares with this one
+    (its tags are its owner's)."""
 
     def poll():
-        tags = get_tags(client, arn)
+        tags = get_tags(client, arn, tolerate_denied=tolerate_denied)
+        if tags == TAGS_DENIED:
+            return {"tags": None}
         # Wrapped, so that a tag named "status" is never taken for the resource's status.
         return None if tags is None else {"tags": tags}
 
@@ -137,8 +148,10 @@ def describe_listed_resource(client, kind, summary, parents=None):
     """``(resource, tags)`` in full for a summary a List* just returned (summaries lack fields only Get gives),
     for the _info modules; ``(None, None)`` when the resource was deleted since it was listed."""
     try:
-        resource = wait_until_visible(client, kind, summary["id"], parents, timeout=LISTED_VISIBILITY_TIMEOUT)
-        tags = get_tags_when_visible(client, resource["arn"], timeout=LISTED_VISIBILITY_TIMEOUT)
+        resource = wait_until_visible(
+            client, kind, listed_identifier(summary), parents, timeout=LISTED_VISIBILITY_TIMEOUT
+        )
+        tags = get_tags_when_visible(client, resource["arn"], timeout=LISTED_VISIBILITY_TIMEOUT, tolerate_denied=True)
     except LatticeWaitTimeout:
         return None, None
     return resource, tags
@@ -147,12 +160,15 @@ def describe_listed_resource(client, kind, summary, parents=None):
 def describe_resource(client, kind, identifier, parents=None, with_tags=True, list_params=None):
     """``(resource, tags)`` for a name, ID or ARN (see find_resource); ``(None, None)`` when there is none.
 
-    ``tags`` is None when ``with_tags`` is false or the kind has no ARN to tag.
+    ``tags`` is None when ``with_tags`` is false, the kind has no ARN to tag, or the resource is another
+    account's, shared with this one (AWS denies reading its owner's tags).
     """
     resource = find_resource(client, kind, identifier, parents=parents, list_params=list_params)
     if resource is None:
         return None, None
-    tags = get_tags_when_visible(client, resource["arn"]) if with_tags and resource.get("arn") else None
+    tags = None
+    if with_tags and resource.get("arn"):
+        tags = get_tags_when_visible(client, resource["arn"], tolerate_denied=True)
     return resource, tags
 
 

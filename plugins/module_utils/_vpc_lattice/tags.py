@@ -16,6 +16,9 @@ RESERVED_PREFIX = "aws:"
 MAX_TAGS = 200
 MAX_KEY_LENGTH = 128
 MAX_VALUE_LENGTH = 256
+# What get_tags answers, with ``tolerate_denied``, for a resource whose tags AWS does not let this account read:
+# another account's resource shared with it through AWS RAM (its tags are its owner's).
+TAGS_DENIED = "tags denied"
 
 
 def validate_tags(tags, field="tags"):
@@ -76,17 +79,19 @@ def apply_tag_changes(current, to_set, to_unset):
     return result
 
 
-def get_tags(client, arn):
-    """The tags of a resource, or None when the resource is not (or not yet) visible."""
+def get_tags(client, arn, tolerate_denied=False):
+    """The tags of a resource, or None when the resource is not (or not yet) visible; with ``tolerate_denied``,
+    TAGS_DENIED when AWS denies reading them (a resource another account shares with this one)."""
     result = call(
         f"list tags of {arn}",
         client.list_tags_for_resource,
         resourceArn=arn,
         aws_retry=True,
         missing=lambda: None,
+        denied=(lambda: TAGS_DENIED) if tolerate_denied else None,
     )
-    if result is None:
-        return None
+    if result is None or result == TAGS_DENIED:
+        return result
     return result.get("tags") or {}
 
 

@@ -207,3 +207,29 @@ def test_an_association_being_deleted_counts_as_absent_and_has_no_tags():
     assert associations.with_tags(client, leaving) == (leaving, None)
     assert associations.with_tags(client, live) == (live, {"team": "mesh"})
     assert client.list_tags_for_resource.calls == [{"resourceArn": live["arn"], "aws_retry": True}]
+
+
+class TestFindAssociationNetwork:
+    """A network another account shares is named by ARN; once it is unreadable, removal still finds the association."""
+
+    DENIED = client_error("AccessDeniedException")
+
+    def test_a_readable_network_is_the_get_answer(self):
+        network = {"id": SN_ID, "arn": SN_ARN, "name": "mesh"}
+        client = FakeClient(get_service_network=Scripted(dict(network)))
+        assert associations.find_association_network(client, SN_ARN, "present") == network
+
+    def test_an_unreadable_network_stands_in_by_its_arn_for_removal(self):
+        client = FakeClient(get_service_network=Scripted(self.DENIED))
+        found = associations.find_association_network(client, SN_ARN, "absent")
+        assert found == {"id": SN_ID, "arn": SN_ARN, "name": SN_ARN}
+
+    def test_an_unreadable_network_fails_when_present(self):
+        client = FakeClient(get_service_network=Scripted(self.DENIED))
+        with pytest.raises(associations.AnsibleLatticeError, match="Failed to get service network"):
+            associations.find_association_network(client, SN_ARN, "present")
+
+    def test_other_errors_fail_even_for_removal(self):
+        client = FakeClient(get_service_network=Scripted(client_error("ValidationException")))
+        with pytest.raises(associations.AnsibleLatticeError):
+            associations.find_association_network(client, SN_ARN, "absent")

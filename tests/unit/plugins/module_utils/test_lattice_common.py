@@ -69,6 +69,16 @@ class TestCall:
         with pytest.raises(common.AnsibleLatticeError):
             common.call("update", Scripted(client_error("ResourceNotFoundException")))
 
+    def test_access_denied_with_denied(self):
+        denied = Scripted(client_error("AccessDeniedException"))
+        assert common.call("list tags", denied, missing=lambda: None, denied=lambda: "denied") == "denied"
+
+    def test_access_denied_without_denied_is_an_error(self):
+        error = client_error("AccessDeniedException")
+        with pytest.raises(common.AnsibleLatticeError) as excinfo:
+            common.call("list tags", Scripted(error), missing=lambda: None)
+        assert excinfo.value.exception is error
+
     def test_error_code(self):
         assert common.error_code(client_error("ConflictException")) == "ConflictException"
         assert common.error_code(ValueError()) is None

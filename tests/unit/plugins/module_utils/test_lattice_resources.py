@@ -62,8 +62,39 @@ class TestFind:
         client.pages["list_service_networks"] = [
             [{"id": SN_ID, "arn": SN_ARN, "name": "payments"}, {"id": "x", "arn": OTHER_ARN, "name": "payments"}]
         ]
-        with pytest.raises(AnsibleLatticeError, match="2 service networks are named 'payments'.*ID or ARN"):
+        with pytest.raises(AnsibleLatticeError, match="2 service networks are named 'payments'.*by its ARN"):
             resources.find_resource(client, "service_network", "payments")
+
+    def test_by_name_gets_a_listed_network_by_its_arn(self):
+        # A network another account shares is listed too, and AWS finds another account's network by ARN only.
+        shared = dict(NETWORK, arn=OTHER_ARN)
+        client = FakeClient(get_service_network=Scripted(shared))
+        client.pages["list_service_networks"] = [[{"id": SN_ID, "arn": OTHER_ARN, "name": "payments"}]]
+        assert resources.find_resource(client, "service_network", "payments") == shared
+        assert client.get_service_network.calls == [{"serviceNetworkIdentifier": OTHER_ARN, "aws_retry": True}]
+
+    def test_describe_leaves_out_the_tags_of_a_shared_network(self):
+        shared = dict(NETWORK, arn=OTHER_ARN)
+        client = FakeClient(
+            get_service_network=Scripted(shared),
+            list_tags_for_resource=Scripted(client_error("AccessDeniedException")),
+        )
+        assert resources.describe_resource(client, "service_network", OTHER_ARN) == (shared, None)
+
+    def test_describe_listed_gets_by_arn_and_tolerates_denied_tags(self):
+        shared = dict(NETWORK, arn=OTHER_ARN)
+        client = FakeClient(
+            get_service_network=Scripted(shared),
+            list_tags_for_resource=Scripted(client_error("AccessDeniedException")),
+        )
+        summary = {"id": SN_ID, "arn": OTHER_ARN, "name": "payments"}
+        assert resources.describe_listed_resource(client, "service_network", summary) == (shared, None)
+        assert client.get_service_network.calls == [{"serviceNetworkIdentifier": OTHER_ARN, "aws_retry": True}]
+
+    def test_other_tag_reads_still_fail_when_denied(self):
+        client = FakeClient(list_tags_for_resource=Scripted(client_error("AccessDeniedException")))
+        with pytest.raises(AnsibleLatticeError, match="list tags of"):
+            resources.get_tags_when_visible(client, OTHER_ARN)
 
     def test_id_shaped_name_falls_back_to_the_name(self):
         named_like_an_id = dict(NETWORK, id="sn-aaaaaaaaaaaaaaaaa", name=SN_ID)
