@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from botocore.exceptions import ClientError
+from clients import make_client
 from factory import ACCOUNT, REGION, unique
 
 FIELDS = {"service", "operation", "mutating", "status", "account", "region"}
@@ -85,6 +86,14 @@ def test_iam_calls_are_logged(iam, endpoint):
     (listing,) = entries(endpoint, "iam", "ListRoles")
     assert (create["mutating"], create["status"]) == (True, 200)
     assert (listing["mutating"], listing["status"]) == (False, 200)
+
+
+def test_assuming_a_role_is_logged_as_not_mutating(endpoint_url, endpoint):
+    """Temporary credentials change nothing in the account: a check-mode run that assumes a role stays clean."""
+    sts = make_client(endpoint_url, "sts")
+    sts.assume_role(RoleArn="arn:aws:iam::111111111111:role/deployer", RoleSessionName="request-log")
+    (entry,) = entries(endpoint, "sts", "AssumeRole")
+    assert (entry["mutating"], entry["status"], entry["account"]) == (False, 200, ACCOUNT)
 
 
 def test_faulted_calls_are_logged_with_fault_status(lattice_noretry, endpoint):

@@ -24,6 +24,8 @@ from local_aws.config import CONFIG
 
 CONTROL_PREFIX = "/_local/"
 READ_OPERATION = re.compile(r"^(Get|List|Describe|Head|BatchGet|Search|Lookup)[A-Z]")
+# Temporary credentials change nothing in the account (CloudTrail records them as read-only).
+READ_ONLY_CALLS = {("sts", "AssumeRole"), ("sts", "AssumeRoleWithWebIdentity"), ("sts", "AssumeRoleWithSAML")}
 CREDENTIAL_SCOPE = re.compile(r"Credential=(?P<key>[^/,\s]+)/\d{8}/(?P<region>[^/]+)/(?P<service>[^/]+)/aws4_request")
 # Signing names that differ from botocore's service names.
 SERVICE_BY_SIGNING_NAME = {"monitoring": "cloudwatch", "states": "stepfunctions", "execute-api": "apigateway"}
@@ -198,8 +200,9 @@ class LocalAWSMiddleware:
 
     def record(self, service: str, operation: str, region: str, access_key: str, status: int) -> None:
         # The account, never the key: the log is read by tests and benchmarks and may be printed.
-        entry = LoggedRequest(service, operation, not READ_OPERATION.match(operation), status, region,
-                              account_of(access_key) if access_key else "")
+        mutating = not READ_OPERATION.match(operation) and (service, operation) not in READ_ONLY_CALLS
+        account = account_of(access_key) if access_key else ""
+        entry = LoggedRequest(service, operation, mutating, status, region, account)
         self.requests.append(entry)
         if self.request_log_path:
             with open(self.request_log_path, "a", encoding="utf-8") as log:
