@@ -70,9 +70,10 @@ def arguments(argv=None) -> argparse.Namespace:
 
 
 class Bench:
-    def __init__(self, args: argparse.Namespace, endpoint: EndpointProcess):
+    def __init__(self, args: argparse.Namespace, endpoint: EndpointProcess, save):
         self.args = args
         self.endpoint = endpoint
+        self.save = save  # writes the results measured so far
         self.work = args.out / "work"
         self.logs = args.out / "logs"
         for directory in (self.work, self.logs):
@@ -123,8 +124,9 @@ class Bench:
         )
         return run
 
-    def scenario(self, scenario: scenarios.Scenario) -> dict:
-        result = {"scenario": scenario.name, "services": scenario.services, "accounts": scenario.accounts}
+    def scenario(self, scenario: scenarios.Scenario, result: dict) -> dict:
+        """Measure the scenario into ``result`` (already in the document: each phase is saved as it ends)."""
+        result.update(scenario=scenario.name, services=scenario.services, accounts=scenario.accounts)
         if scenario.accounts > 1:
             problems = scenarios.multi_account_problems(scenario)
             if problems:
@@ -147,9 +149,10 @@ class Bench:
                 self.endpoint.reset()
                 for phase in report.PHASES:
                     measured[phase].append(self.measure(tool, phase, scenario, f"run{number + 1}"))
+                    result["rows"][tool] = {phase: report.summarise(rows) for phase, rows in measured.items() if rows}
+                    self.save()
                     if not measured[phase][-1]["ok"]:
                         break
-            result["rows"][tool] = {phase: report.summarise(rows) for phase, rows in measured.items() if rows}
         if self.args.realistic == scenario.name:
             result["realistic"] = self.realistic(scenario, mesh_plan)
         return result
@@ -207,11 +210,13 @@ def main(argv=None) -> int:
         "results": [],
     }
     with EndpointProcess() as endpoint:
-        bench = Bench(args, endpoint)
+        # what is measured so far survives an interruption
+        bench = Bench(args, endpoint, lambda: write_results(args.out, document, started))
         for scenario in args.scenarios:
             print(f"scenario {scenario.name}", flush=True)
-            document["results"].append(bench.scenario(scenario))
-            write_results(args.out, document, started)  # what is measured so far survives an interruption
+            document["results"].append({})
+            bench.scenario(scenario, document["results"][-1])
+            bench.save()
     print()
     print(report.text_table(document["results"]))
     plot = plot_results(args.plot_python, args.out / "results.json", args.out / "time-vs-services.png")
