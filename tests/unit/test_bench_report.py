@@ -138,11 +138,15 @@ def test_profile_samples_are_shared_out_by_cost():
     )
     costs = sample_costs(raw)
     assert costs["samples"] == 10
-    assert costs["processes_percent"] == {"controller (ansible-playbook)": 60.0, "module processes": 40.0}
+    assert costs["processes_percent"] == {"controller (ansible-playbook)": 60.0, "module processes (AnsiballZ)": 40.0}
     assert costs["percent"]["controller: strategy, task queue, forks"] == 60.0
     assert costs["percent"]["boto3/botocore client creation"] == 40.0
     assert costs["percent"]["botocore service model loading (JSON)"] == 40.0
     assert "HTTP calls to the endpoint" not in costs["percent"]
+    assert (
+        costs["within_process_percent"]["module processes (AnsiballZ)"]["imports (module and controller start-up)"]
+        == 100
+    )
     output = "lattice.mesh.service : Create the service ------- 2.50s\nGather the plan ------------- 10.01s\n"
     assert task_times(output) == [("Gather the plan", 10.01), ("lattice.mesh.service : Create the service", 2.5)]
 

@@ -73,24 +73,32 @@ def by_role(times: list[tuple[str, float]], counts: Counter) -> list[dict]:
 
 
 def sample_costs(raw: str) -> dict:
-    """Share of py-spy samples (``--format raw``: 'frame;frame;... count' lines) in each cost and process kind."""
+    """Share of py-spy samples (``--format raw``: 'frame;frame;... count' lines) in each cost, over all
+    processes and within each kind of process (the controller, the modules' own Pythons)."""
     total, costs, processes = 0, Counter(), Counter()
+    within: dict[str, Counter] = defaultdict(Counter)
     for line in raw.splitlines():
         stack, dummy, count = line.rpartition(" ")
         if not stack or not count.isdigit():
             continue
         samples = int(count)
         total += samples
-        root = stack.split(";", 1)[0]
-        processes["controller (ansible-playbook)" if "ansible-playbook" in root else "module processes"] += samples
+        # py-spy names a module's process after the controller it forked from: its frames tell them apart
+        kind = "module processes (AnsiballZ)" if "AnsiballZ_" in stack else "controller (ansible-playbook)"
+        processes[kind] += samples
         for cost, pattern in COSTS.items():
             if re.search(pattern, stack):
                 costs[cost] += samples
-    share = {name: round(100 * n / total, 1) for name, n in costs.most_common()} if total else {}
+                within[kind][cost] += samples
+
+    def percent(counter: Counter, of: int) -> dict:
+        return {name: round(100 * n / of, 1) for name, n in counter.most_common()} if of else {}
+
     return {
         "samples": total,
-        "percent": share,
-        "processes_percent": {k: round(100 * v / total, 1) for k, v in processes.items()} if total else {},
+        "percent": percent(costs, total),
+        "processes_percent": percent(processes, total),
+        "within_process_percent": {kind: percent(within[kind], processes[kind]) for kind in processes},
     }
 
 
@@ -201,8 +209,10 @@ def main(argv=None) -> int:
             print(f"   {row['seconds']:7.1f} s  {row['tasks']:3d} tasks {row['results']:4d} results  {row['role']}")
         if data["samples"]:
             print(f"   py-spy ({data['samples']['samples']} samples): {data['samples']['processes_percent']}")
-            for cost, percent in data["samples"]["percent"].items():
-                print(f"   {percent:5.1f} %  {cost}")
+            for kind, shares in data["samples"]["within_process_percent"].items():
+                print(f"   within {kind}:")
+                for cost, percent in shares.items():
+                    print(f"   {percent:5.1f} %  {cost}")
         top = Counter(data["calls"]["by_operation"]).most_common(8)
         print("   top operations: " + ", ".join(f"{op} {n}" for op, n in top))
     overhead = report["task_overhead"]
