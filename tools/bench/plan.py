@@ -199,14 +199,14 @@ def deploy_steps(plan: dict, region: str) -> list[Step]:
                 creates=1,
             )
         )
-        for attribute in ("EnableDnsSupport", "EnableDnsHostnames"):
-            steps.append(
-                Call(
-                    "ec2",
-                    "ModifyVpcAttribute",
-                    lambda s, key=key, attribute=attribute: {"VpcId": s[f"vpc.{key}"], attribute: {"Value": True}},
-                )
+        # DNS support is on in a new VPC; DNS host names (which the roles turn on too) are not.
+        steps.append(
+            Call(
+                "ec2",
+                "ModifyVpcAttribute",
+                lambda s, key=key: {"VpcId": s[f"vpc.{key}"], "EnableDnsHostnames": {"Value": True}},
             )
+        )
         for index, subnet in enumerate(vpc["subnets"]):
             name = f"{env}-{vpc['name']}-private-subnet" + ("" if index == 0 else f"-{index + 1}")
             steps.append(
