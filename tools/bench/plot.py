@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+import textwrap
 
 import matplotlib
 
@@ -52,7 +53,8 @@ def main(results_file: str, png: str) -> None:
         axis.set_yscale("log")
         axis.grid(True, alpha=0.3)
         axis.legend()
-    figure.suptitle(f"{document['command']}\n(checkout {document['checkout']}, {document['started']})", fontsize=9)
+    title = textwrap.fill(f"{document['command']} (checkout {document['checkout']}, {document['started']})", 150)
+    figure.suptitle(title, fontsize=8)
     figure.tight_layout()
     figure.savefig(png, dpi=110)
 
