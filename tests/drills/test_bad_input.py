@@ -1,16 +1,16 @@
 """Bad input drill: broken declarations and module arguments fail, name the field, and change nothing.
 
-The dev mesh is deployed once (module scope) on a local endpoint and snapshotted (snapshot.py). Each case then
-runs once against that deployed mesh:
+The shared mesh (conftest.shared_mesh: dev plus an IP target group, a rule and an ECS caller), deployed once for
+the session on a local endpoint and snapshotted (snapshot.py), is the mesh every case runs against:
 
-- a declaration case copies inventories/dev into a temporary inventories directory, breaks its group_vars and
+- a declaration case copies the shared mesh's inventories into a temporary directory, breaks its group_vars and
   runs ``site.yml -e lattice_inventories_dir=<tmp>``; most are refused by the declaration check of the first play,
   the immutable-field cases (a target group's port or protocol, a listener's protocol) by site.yml's check of
   the deployed target groups and listeners, before its first change;
 - a module case runs a one-task play of a lattice.mesh module against the deployed resources.
 
-Each must fail with a message holding the exact field path, make no mutating call (the endpoint's request log),
-and leave the endpoint's snapshot exactly as the deploy left it.
+Each must fail with a message holding the exact field path (and, for module arguments, the fix our code gives),
+make no mutating call (the endpoint's request log), and leave the endpoint's snapshot exactly as the deploy left it.
 """
 
 from __future__ import annotations
@@ -24,17 +24,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import boto3
 import pytest
 import yaml
-from snapshot import endpoint_snapshot, snapshot_difference
-
-from local_aws.process import EndpointProcess
+from conftest import REGION
+from snapshot import snapshot_difference
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-REGION = "us-east-1"
-DEV = REPO / "inventories" / "dev"
 
 pytestmark = pytest.mark.slow
 
@@ -184,7 +180,7 @@ DECLARATION_CASES = [
     (
         "duplicate-target-group",
         lambda d: service(d)["target_groups"].append(copy.deepcopy(group(d))),
-        SVC + ".target_groups[1].name:",
+        SVC + ".target_groups[2].name:",  # [1] is the shared mesh's IP target group
     ),
     # choices, keys, quotas
     ("service-auth-type-bad", lambda d: service(d).update(auth_type="IAM"), SVC + ".auth_type:"),
@@ -232,45 +228,64 @@ ENVIRONMENT_CASES = [
 # One task of a lattice.mesh module, against the deployed dev mesh.
 MODULE_CASES = [
     ("module-service-custom-domain-change", "service",
-     {"name": "dev-service-b", "custom_domain_name": "b.example.com"}, "custom_domain_name of service"),
-    ("module-service-name-bad", "service", {"name": "Dev_Service_B"}, "name"),
+     {"name": "dev-service-b", "custom_domain_name": "b.example.com"},
+     ["custom_domain_name of service 'dev-service-b'", "cannot be changed once it is created",
+      "to change it, replace the service: delete it (state: absent;"]),
+    ("module-service-name-bad", "service", {"name": "Dev_Service_B"},
+     ["name: 'Dev_Service_B' is not a valid service name (it contains 'B', 'D', 'S', '_'): a service name must be"
+      " 3-40 characters long, use only lowercase letters, digits and hyphens", "For example: 'dev-service-b'."]),
     ("module-service-network-sharing-change", "service_network",
-     {"name": "dev-service-network", "sharing_config": {"enabled": False}}, "sharing_config of service network"),
+     {"name": "dev-service-network", "sharing_config": {"enabled": False}},
+     ["sharing_config of service network 'dev-service-network'", "cannot be changed once it is created",
+      "to change it, replace the service network: delete it (state: absent;"]),
     ("module-auth-policy-malformed-json", "auth_policy",
-     {"resource": "dev-service-b", "policy": '{"Statement": [{"Effect": "Allow"'}, "policy"),
+     {"resource": "dev-service-b", "policy": '{"Statement": [{"Effect": "Allow"'},
+     "policy: not valid JSON: Expecting ',' delimiter"),
     ("module-auth-policy-no-statement", "auth_policy",
-     {"resource": "dev-service-b", "policy": {"Version": "2012-10-17"}}, "Statement"),
+     {"resource": "dev-service-b", "policy": {"Version": "2012-10-17"}},
+     "policy: a policy needs a Statement: an object or a non-empty list of objects."),
     ("module-auth-policy-unknown-resource", "auth_policy",
-     {"resource": "dev-service-z", "policy": {"Statement": [INVOKE]}}, "resource: there is no"),
+     {"resource": "dev-service-z", "policy": {"Statement": [INVOKE]}},
+     "resource: there is no service network or service 'dev-service-z'; create it first"),
     ("module-listener-protocol-change", "listener",
      {"service": "dev-service-b", "name": "dev-service-b-listener", "protocol": "HTTP", "port": 443,
-      "default_action": {"fixed_response": {"status_code": 404}}}, "protocol of listener"),
+      "default_action": {"fixed_response": {"status_code": 404}}},
+     ["protocol of listener 'dev-service-b-listener'", "cannot be changed once it is created",
+      "to change it, delete the listener (state: absent; its rules are deleted with it)"]),
     ("module-listener-port-too-big", "listener",
      {"service": "dev-service-b", "name": "dev-service-b-other", "protocol": "HTTPS", "port": 70000,
-      "default_action": {"fixed_response": {"status_code": 404}}}, "port"),
+      "default_action": {"fixed_response": {"status_code": 404}}}, "port: 70000 is not a valid port; use 1 to 65535."),
     ("module-listener-unknown-target-group", "listener",
      {"service": "dev-service-b", "name": "dev-service-b-other", "protocol": "HTTP", "port": 8080,
-      "default_action": {"forward": {"target_groups": [{"target_group": "dev-nope-tg"}]}}}, "target_group"),
+      "default_action": {"forward": {"target_groups": [{"target_group": "dev-nope-tg"}]}}},
+     "default_action.forward.target_groups[0].target_group: no target group has the name, ID or ARN 'dev-nope-tg'"),
     ("module-listener-weight-too-big", "listener",
      {"service": "dev-service-b", "name": "dev-service-b-other", "protocol": "HTTP", "port": 8080,
       "default_action": {"forward": {"target_groups": [{"target_group": "dev-service-b-tg", "weight": 1000}]}}},
-     "weight"),
+     "default_action.forward.target_groups[0].weight: 1000 is out of range; use 0 to 999."),
     ("module-rule-priority-zero", "listener_rule",
      {"service": "dev-service-b", "listener": "dev-service-b-listener", "name": "api", "priority": 0,
       "match": {"http_match": {"path_match": {"prefix": "/api"}}},
-      "action": {"fixed_response": {"status_code": 404}}}, "priority"),
+      "action": {"fixed_response": {"status_code": 404}}}, "priority: 0 is not a valid rule priority; use 1 to 2000."),
     ("module-target-group-port-change", "target_group",
      {"name": "dev-service-b-tg", "type": "INSTANCE", "config": {"port": 8443, "protocol": "HTTPS"}},
-     "config.port of target group"),
+     ["config.port of target group 'dev-service-b-tg'", "cannot be changed once it is created",
+      "to change it, replace the target group: delete it (state: absent;"]),
     ("module-target-group-type-change", "target_group",
-     {"name": "dev-service-b-tg", "type": "IP", "config": {"port": 443, "protocol": "HTTPS"}}, "type of target group"),
+     {"name": "dev-service-b-tg", "type": "IP", "config": {"port": 443, "protocol": "HTTPS"}},
+     ["type of target group 'dev-service-b-tg'", "cannot be changed once it is created",
+      "to change it, replace the target group: delete it (state: absent;"]),
     ("module-target-group-interval-low", "target_group",
      {"name": "dev-service-b-tg", "type": "INSTANCE",
-      "config": {"port": 443, "protocol": "HTTPS", "health_check": {"interval_seconds": 1}}}, "interval_seconds"),
+      "config": {"port": 443, "protocol": "HTTPS", "health_check": {"interval_seconds": 1}}},
+     "config.health_check.interval_seconds: 1 is out of range; use a value from 5 to 300."),
     ("module-vpc-association-bad-vpc", "service_network_vpc_association",
-     {"service_network": "dev-service-network", "vpc_id": "not-a-vpc"}, "vpc_id"),
+     {"service_network": "dev-service-network", "vpc_id": "not-a-vpc"},
+     "vpc_id: 'not-a-vpc' is not a VPC ID; expected 'vpc-' followed by 8 or 17 lowercase letters or digits"),
     ("module-access-log-bad-destination", "access_log_subscription",
-     {"resource": "dev-service-b", "destination_arn": "bucket-without-arn"}, "destination_arn"),
+     {"resource": "dev-service-b", "destination_arn": "bucket-without-arn"},
+     "destination_arn: 'bucket-without-arn' is not the ARN of an access log destination; use the ARN of a"
+     " CloudWatch Logs log group"),
 ]  # fmt: skip
 
 
@@ -296,10 +311,10 @@ def flat(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-def write_inventories(root: Path, edit) -> Path:
-    """inventories/dev copied under root/inventories, its group_vars edited by ``edit``."""
+def write_inventories(shared_mesh, root: Path, edit) -> Path:
+    """The shared mesh's inventories/dev copied under root/inventories, its group_vars edited by ``edit``."""
     inventories = root / "inventories"
-    shutil.copytree(DEV, inventories / "dev")
+    shutil.copytree(shared_mesh.inventories / "dev", inventories / "dev")
     declaration = inventories / "dev" / "group_vars" / "all.yml"
     data = yaml.safe_load(declaration.read_text())
     edit(data)
@@ -307,33 +322,20 @@ def write_inventories(root: Path, edit) -> Path:
     return inventories
 
 
-@pytest.fixture(scope="module")
-def deployed(tmp_path_factory):
-    """The dev mesh deployed on an endpoint of this module's own, with its snapshot."""
-    outputs = tmp_path_factory.mktemp("bad-input-outputs")
-    with EndpointProcess() as endpoint:
-        result = run_playbook(endpoint, ["site.yml", "-e", "env=dev"], outputs)
-        assert result.returncode == 0, result.stdout[-6000:]
-
-        def clients(service_name):
-            return boto3.client(service_name, endpoint_url=endpoint.url, region_name=REGION,
-                                aws_access_key_id="testing", aws_secret_access_key="testing")  # fmt: skip
-
-        yield endpoint, clients, endpoint_snapshot(clients), outputs
-
-
-def refused_without_a_change(deployed, args, expected):
-    endpoint, clients, before, outputs = deployed
+def refused_without_a_change(shared_mesh, args, expected):
+    """``expected``: the text (or texts) the failure message must hold."""
+    endpoint, before = shared_mesh.endpoint, shared_mesh.snapshot
     endpoint.clear_requests()
-    result = run_playbook(endpoint, args, outputs)
+    result = run_playbook(endpoint, args, shared_mesh.outputs)
     output = result.stdout + result.stderr
     mutating = [f"{r['service']}:{r['operation']}" for r in endpoint.requests() if r["mutating"]]
-    after = endpoint_snapshot(clients)
+    after = shared_mesh.current()
     if after != before:
         # Put the deployed mesh back, so that one broken case does not fail the ones after it.
-        run_playbook(endpoint, ["site.yml", "-e", "env=dev"], outputs)
+        shared_mesh.site()
     assert result.returncode != 0, output[-4000:]
-    assert flat(expected) in flat(output), f"the message does not name {expected!r}:\n{output[-4000:]}"
+    for text in [expected] if isinstance(expected, str) else expected:
+        assert flat(text) in flat(output), f"the message does not name {text!r}:\n{output[-4000:]}"
     assert mutating == [], f"mutating calls before the refusal: {mutating}"
     assert after == before, "\n".join(snapshot_difference(before, after))
     said = next(line.strip() for line in output.splitlines() if "msg:" in line or "FAILED!" in line)
@@ -341,27 +343,28 @@ def refused_without_a_change(deployed, args, expected):
 
 
 @pytest.mark.parametrize("edit, expected", [pytest.param(e, x, id=i) for i, e, x in DECLARATION_CASES])
-def test_broken_declaration(deployed, tmp_path, edit, expected):
-    inventories = write_inventories(tmp_path, edit)
+def test_broken_declaration(shared_mesh, tmp_path, edit, expected):
+    inventories = write_inventories(shared_mesh, tmp_path, edit)
     args = ["site.yml", "-e", "env=dev", "-e", f"lattice_inventories_dir={inventories}"]
-    refused_without_a_change(deployed, args, expected if expected.startswith("dev: ") else "dev: " + expected)
+    refused_without_a_change(shared_mesh, args, expected if expected.startswith("dev: ") else "dev: " + expected)
 
 
 @pytest.mark.parametrize("edit, expected", [pytest.param(e, x, id=i) for i, e, x in IMMUTABLE_CASES])
-def test_immutable_field_change(deployed, tmp_path, edit, expected):
-    inventories = write_inventories(tmp_path, edit)
-    refused_without_a_change(deployed, ["site.yml", "-e", "env=dev", "-e", f"lattice_inventories_dir={inventories}"],
+def test_immutable_field_change(shared_mesh, tmp_path, edit, expected):
+    inventories = write_inventories(shared_mesh, tmp_path, edit)
+    refused_without_a_change(shared_mesh, ["site.yml", "-e", "env=dev", "-e", f"lattice_inventories_dir={inventories}"],
                              expected)  # fmt: skip
 
 
 @pytest.mark.parametrize("extra, expected", [pytest.param(a, x, id=i) for i, a, x in ENVIRONMENT_CASES])
-def test_missing_or_unknown_environment(deployed, tmp_path, extra, expected):
-    inventories = write_inventories(tmp_path, lambda data: None)
-    refused_without_a_change(deployed, ["site.yml", *extra, "-e", f"lattice_inventories_dir={inventories}"], expected)
+def test_missing_or_unknown_environment(shared_mesh, tmp_path, extra, expected):
+    inventories = write_inventories(shared_mesh, tmp_path, lambda data: None)
+    args = ["site.yml", *extra, "-e", f"lattice_inventories_dir={inventories}"]
+    refused_without_a_change(shared_mesh, args, expected)
 
 
 @pytest.mark.parametrize("module, arguments, expected", [pytest.param(m, a, x, id=i) for i, m, a, x in MODULE_CASES])
-def test_broken_module_arguments(deployed, tmp_path, module, arguments, expected):
+def test_broken_module_arguments(shared_mesh, tmp_path, module, arguments, expected):
     play = [{
         "name": f"One {module} task with broken arguments",
         "hosts": "localhost",
@@ -371,7 +374,7 @@ def test_broken_module_arguments(deployed, tmp_path, module, arguments, expected
     }]  # fmt: skip
     path = tmp_path / "play.yml"
     path.write_text(yaml.safe_dump(play, sort_keys=False))
-    refused_without_a_change(deployed, [str(path)], expected)
+    refused_without_a_change(shared_mesh, [str(path)], expected)
 
 
 def test_the_catalogue_is_large_enough():

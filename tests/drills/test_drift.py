@@ -1,7 +1,8 @@
 """Drift drill: resources changed or deleted behind the tool's back are reported, then repaired.
 
-The dev mesh, with an IP target group holding one target and a listener rule forwarding to it added (so that
-both can drift), is deployed on an endpoint of this module's own and snapshotted (snapshot.py). Then, through boto3:
+The shared mesh (conftest.shared_mesh: dev with an IP target group holding one target and a listener rule
+forwarding to it, so that both can drift), deployed once for the session and snapshotted (snapshot.py), is
+changed through boto3:
 
 - the listener's default action forwards with weight 50 instead of 100;
 - the listener rule is deleted;
@@ -13,53 +14,19 @@ both can drift), is deployed on an endpoint of this module's own and snapshotted
 - the caller role's inline invoke policy is deleted.
 
 ``site.yml --check --diff`` must report each of them (the task that owns the resource is changed) and make no
-mutating call; a normal run must bring the endpoint back to the post-deploy snapshot exactly; a further run
-must change nothing and make no mutating call.
+mutating call; a normal run must bring the endpoint back to the post-deploy snapshot exactly (so the shared mesh
+is as the other tests expect it); a further run must change nothing and make no mutating call.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 
-import boto3
 import pytest
-import yaml
+from conftest import IP_GROUP, IP_TARGET
 from snapshot import endpoint_snapshot, snapshot_difference
 
-from local_aws.process import EndpointProcess
-
-REPO = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
-REGION = "us-east-1"
-TARGET = "10.1.1.10"
-IP_GROUP = "service-b-ip-tg"
-
 pytestmark = pytest.mark.slow
-
-
-def playbook(endpoint, args, outputs_dir) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ANSIBLE_", "AWS_"))}
-    env.update(endpoint.aws_env(), PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
-               ANSIBLE_CONFIG=str(REPO / "ansible.cfg"), ANSIBLE_NOCOLOR="1")  # fmt: skip
-    return subprocess.run(
-        [str(BIN / "ansible-playbook"), *args, "-e", f"lattice_outputs_dir={outputs_dir}"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=900, check=False,
-    )  # fmt: skip
-
-
-def recap(output: str) -> dict:
-    """The PLAY RECAP counts, summed over hosts."""
-    totals: dict[str, int] = {}
-    for line in output.splitlines():
-        if re.match(r"^\S+\s+: ok=", line):
-            for key, value in re.findall(r"(\w+)=(\d+)", line):
-                totals[key] = totals.get(key, 0) + int(value)
-    return totals
 
 
 def changed_tasks(output: str) -> list[str]:
@@ -78,38 +45,11 @@ def mutating(endpoint) -> list[str]:
     return [f"{r['service']}:{r['operation']}" for r in endpoint.requests() if r["mutating"]]
 
 
-@pytest.fixture(scope="module")
-def mesh(tmp_path_factory):
-    """dev plus an IP target group with a target and a rule forwarding to it, deployed.
-
-    Yields (endpoint, clients, run, snapshot)."""
-    root = tmp_path_factory.mktemp("drift")
-    inventories = root / "inventories"
-    shutil.copytree(REPO / "inventories" / "dev", inventories / "dev")
-    declaration = inventories / "dev" / "group_vars" / "all.yml"
-    data = yaml.safe_load(declaration.read_text())
-    (service,) = data["lattice_mesh"]["services"]
-    service["target_groups"].append(
-        {"name": IP_GROUP, "type": "IP", "port": 8080, "protocol": "HTTP", "targets": [{"id": TARGET, "port": 8080}]}
-    )
-    service["listeners"][0]["rules"] = [{
-        "name": "api", "priority": 10, "match": {"method": "GET", "path_match": {"prefix": "/api"}},
-        "action": {"forward": [{"target_group": IP_GROUP}]},
-    }]  # fmt: skip
-    declaration.write_text(yaml.safe_dump(data, sort_keys=False))
-    with EndpointProcess() as endpoint:
-
-        def clients(name):
-            return boto3.client(name, endpoint_url=endpoint.url, region_name=REGION,
-                                aws_access_key_id="testing", aws_secret_access_key="testing")  # fmt: skip
-
-        def run(*extra):
-            return playbook(endpoint, ["site.yml", "-e", "env=dev", "-e", f"lattice_inventories_dir={inventories}",
-                                       *extra], root / "outputs")  # fmt: skip
-
-        result = run()
-        assert result.returncode == 0, result.stdout[-6000:]
-        yield endpoint, clients, run, endpoint_snapshot(clients)
+@pytest.fixture
+def mesh(shared_mesh):
+    """(endpoint, clients, run, snapshot) of the shared mesh; run(*extra) runs site.yml on its inventories."""
+    assert shared_mesh.current() == shared_mesh.snapshot, "the shared mesh was left changed by an earlier test"
+    return shared_mesh.endpoint, shared_mesh.clients, shared_mesh.site, shared_mesh.snapshot
 
 
 def drift(clients) -> dict[str, str]:
@@ -132,7 +72,7 @@ def drift(clients) -> dict[str, str]:
     (rule,) = [r for r in rules if not r.get("isDefault")]
     lattice.delete_rule(serviceIdentifier=service["id"], listenerIdentifier=listener["id"], ruleIdentifier=rule["id"])
     lattice.update_service(serviceIdentifier=service["id"], authType="NONE")
-    lattice.deregister_targets(targetGroupIdentifier=ip_group["id"], targets=[{"id": TARGET, "port": 8080}])
+    lattice.deregister_targets(targetGroupIdentifier=ip_group["id"], targets=[{"id": IP_TARGET, "port": 8080}])
     lattice.untag_resource(resourceArn=network["arn"], tagKeys=["Environment"])
     (security_group,) = ec2.describe_security_groups(
         Filters=[{"Name": "group-name", "Values": ["dev-service-b-sg"]}])["SecurityGroups"]  # fmt: skip
@@ -145,7 +85,8 @@ def drift(clients) -> dict[str, str]:
         "listener default action weight 100 -> 50": "lattice.mesh.service : Create the listeners",
         "listener rule api deleted": "lattice.mesh.service : Create the rules",
         "service auth type AWS_IAM -> NONE": "lattice.mesh.service : Create the service",
-        f"target {TARGET} deregistered": "lattice.mesh.service : Create the target groups and register their targets",
+        f"target {IP_TARGET} deregistered":
+            "lattice.mesh.service : Create the target groups and register their targets",
         "service network tag Environment removed": f"{network_role} : Create or update the service network",
         "security group ingress rule revoked": "lattice.mesh.network : Create the security groups",
         "service auth policy deleted": f"{service_role} : Allow exactly the given principals to invoke the service",
@@ -165,24 +106,24 @@ def test_drift_is_reported_by_check_mode_and_repaired(mesh):
     endpoint.clear_requests()
     check = run("--check", "--diff")
     assert check.returncode == 0, check.stdout[-6000:]
-    assert recap(check.stdout).get("changed", 0) > 0, check.stdout[-4000:]
+    assert check.recap().get("changed", 0) > 0, check.stdout[-4000:]
     reported = changed_tasks(check.stdout)
     missed = {what: task for what, task in expected.items() if task not in reported}
     assert not missed, f"check mode did not report {missed}; changed tasks: {reported}"
     assert mutating(endpoint) == [], f"check mode made mutating calls: {mutating(endpoint)}"
     assert endpoint_snapshot(clients) == drifted, "check mode changed the endpoint"
-    print(f"check mode: changed={recap(check.stdout)['changed']}, changed tasks: {reported}")
+    print(f"check mode: changed={check.recap()['changed']}, changed tasks: {reported}")
 
     endpoint.clear_requests()
     repair = run()
     assert repair.returncode == 0, repair.stdout[-6000:]
     repaired = endpoint_snapshot(clients)
     assert repaired == deployed, "\n".join(snapshot_difference(deployed, repaired))
-    print(f"repair: changed={recap(repair.stdout)['changed']}, mutating calls: {mutating(endpoint)}")
+    print(f"repair: changed={repair.recap()['changed']}, mutating calls: {mutating(endpoint)}")
 
     endpoint.clear_requests()
     again = run()
     assert again.returncode == 0, again.stdout[-6000:]
-    assert recap(again.stdout)["changed"] == 0, again.stdout[-6000:]
+    assert again.recap()["changed"] == 0, again.stdout[-6000:]
     assert mutating(endpoint) == [], f"the run after the repair made mutating calls: {mutating(endpoint)}"
     assert endpoint_snapshot(clients) == deployed

@@ -162,6 +162,10 @@ def run_case(endpoint, seed: int, env: str, declaration: dict, workdir: Path, *,
     if case.conflict_in_output:
         lines = [line for line in down.stdout.splitlines() if "ConflictException" in line]
         case.problems.append("ConflictException reached the user:\n" + "\n".join(lines[:10]))
+    if case.in_progress and not case.conflicts:
+        # Not a failure of the tool, but the drill did not drill: the transition ended before teardown got there.
+        case.problems.append("teardown met nothing in progress (no 409): the associations had settled; raise"
+                             " --in-progress-seconds")  # fmt: skip
     case.left = state.leftovers(client, env)
     if case.left:
         case.problems.append("left after teardown: " + ", ".join(case.left))
