@@ -17,11 +17,12 @@ def install_backends() -> None:
     import moto.vpclattice
     from moto.core.base_backend import BackendDict
 
-    from local_aws import ec2_fidelity, kms_fidelity, ram_fidelity
+    from local_aws import ec2_fidelity, ecs_fidelity, kms_fidelity, ram_fidelity
     from local_aws.lattice import lattice_backends
 
     ec2_fidelity.install()
     kms_fidelity.install()
+    ecs_fidelity.install()
     ram_fidelity.install()
 
     moto.vpclattice.vpclattice_backends = lattice_backends
