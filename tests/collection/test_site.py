@@ -10,12 +10,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import boto3
@@ -39,6 +41,9 @@ TEMPLATE_OUTPUTS = [
     "ServiceBVPCId",
     "ServiceAInvokeRoleArn",
 ]
+
+LAMBDA_TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "lambda.amazonaws.com"}}]})  # fmt: skip
 
 pytestmark = pytest.mark.slow
 
@@ -145,18 +150,64 @@ def deploy_twice(endpoint, env, outputs_dir):
     return json.loads((outputs_dir / f"{env}.json").read_text())
 
 
+def accounts_of(endpoint, env, aws):
+    """{host: client factory} of the environment's accounts: an assumed role where hosts.yml names one."""
+    hosts = yaml.safe_load((REPO / "inventories" / env / "hosts.yml").read_text())["all"]["hosts"]
+    accounts = {}
+    for host, settings in hosts.items():
+        role_arn = (settings or {}).get("lattice_assume_role_arn")
+        if not role_arn:
+            accounts[host] = aws
+            continue
+        credentials = aws("sts").assume_role(RoleArn=role_arn, RoleSessionName="test-site")["Credentials"]
+
+        def client(service, credentials=credentials):
+            return boto3.client(
+                service, endpoint_url=endpoint.url, region_name=REGION, aws_access_key_id=credentials["AccessKeyId"],
+                aws_secret_access_key=credentials["SecretAccessKey"], aws_session_token=credentials["SessionToken"],
+            )  # fmt: skip
+
+        accounts[host] = client
+    return accounts
+
+
+def start_functions(endpoint, env, aws):
+    """The Lambda functions the declaration's lambda_function names, in their accounts (the mesh only attaches them)."""
+    mesh = yaml.safe_load((REPO / "inventories" / env / "group_vars" / "all.yml").read_text())["lattice_mesh"]
+    by_account = {}
+    for client in accounts_of(endpoint, env, aws).values():
+        by_account[client("sts").get_caller_identity()["Account"]] = client
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("index.py", "def handler(event, context):\n    return {'statusCode': 200}\n")
+    for service in mesh["services"]:
+        for group in service["target_groups"]:
+            if group.get("lambda_function"):
+                arn = group["lambda_function"]
+                client, name = by_account[arn.split(":")[4]], arn.split(":")[6]
+                role = client("iam").create_role(RoleName=f"function-{name}", AssumeRolePolicyDocument=LAMBDA_TRUST)
+                client("lambda").create_function(
+                    FunctionName=name, Runtime="python3.12", Role=role["Role"]["Arn"], Handler="index.handler",
+                    Code={"ZipFile": archive.getvalue()},
+                )  # fmt: skip
+
+
 def teardown_twice(endpoint, env, outputs_dir, aws):
     down = playbook(["playbooks/teardown.yml", "-e", f"env={env}"], endpoint, outputs_dir)
     assert recap(down.stdout)["changed"] > 0
     assert not (outputs_dir / f"{env}.json").exists()
-    assert lattice_leftovers(aws) == {"service networks": [], "services": [], "target groups": []}
-    ec2 = aws("ec2")
-    env_filter = [{"Name": "tag:Environment", "Values": [env]}]
-    assert ec2.describe_vpcs(Filters=env_filter)["Vpcs"] == []
-    assert ec2.describe_subnets(Filters=env_filter)["Subnets"] == []
-    assert ec2.describe_security_groups(Filters=env_filter)["SecurityGroups"] == []
-    assert [r["RoleName"] for r in aws("iam").list_roles()["Roles"] if r["RoleName"].startswith(f"{env}-")] == []
-    assert aws("logs").describe_log_groups(logGroupNamePrefix=f"/aws/vpclattice/{env}-")["logGroups"] == []
+    for host, client in accounts_of(endpoint, env, aws).items():
+        assert lattice_leftovers(client) == {"service networks": [], "services": [], "target groups": []}, host
+        ec2 = client("ec2")
+        env_filter = [{"Name": "tag:Environment", "Values": [env]}]
+        assert ec2.describe_vpcs(Filters=env_filter)["Vpcs"] == [], host
+        assert ec2.describe_subnets(Filters=env_filter)["Subnets"] == [], host
+        assert ec2.describe_security_groups(Filters=env_filter)["SecurityGroups"] == [], host
+        roles = client("iam").list_roles()["Roles"]
+        assert [r["RoleName"] for r in roles if r["RoleName"].startswith(f"{env}-")] == [], host
+        assert client("logs").describe_log_groups(logGroupNamePrefix=f"/aws/vpclattice/{env}-")["logGroups"] == []
+        shares = client("ram").get_resource_shares(resourceOwner="SELF")["resourceShares"]
+        assert all(share["status"] == "DELETED" for share in shares), host
     endpoint.clear_requests()
     again = playbook(["playbooks/teardown.yml", "-e", f"env={env}"], endpoint, outputs_dir)
     assert recap(again.stdout)["changed"] == 0, again.stdout[-4000:]
@@ -338,17 +389,26 @@ def test_dev_reproduces_the_reference_template(endpoint, aws, tmp_path):
 @pytest.mark.parametrize("env", ["staging", "prod"])
 def test_larger_environments_deploy_repeat_and_tear_down(endpoint, aws, tmp_path, env):
     mesh = yaml.safe_load((REPO / "inventories" / env / "group_vars" / "all.yml").read_text())["lattice_mesh"]
+    start_functions(endpoint, env, aws)
     outputs = deploy_twice(endpoint, env, tmp_path)
-    lattice = aws("vpc-lattice")
-    services = {s["name"]: s for s in lattice.list_services()["items"]}
+    accounts = accounts_of(endpoint, env, aws)
+    services, lattice_of = {}, {}
+    for client in accounts.values():
+        for service in client("vpc-lattice").list_services()["items"]:
+            if service["arn"].split(":")[4] == client("sts").get_caller_identity()["Account"]:
+                services[service["name"]], lattice_of[service["name"]] = service, client("vpc-lattice")
     assert sorted(services) == sorted(f"{env}-{s['name']}" for s in mesh["services"])
     for declared in mesh["services"]:
+        name = f"{env}-{declared['name']}"
         prefix = "".join(word.capitalize() for word in declared["name"].split("-"))
-        assert outputs[f"{prefix}LatticeServiceId"] == services[f"{env}-{declared['name']}"]["id"]
-        listeners = lattice.list_listeners(serviceIdentifier=services[f"{env}-{declared['name']}"]["id"])["items"]
+        assert outputs[f"{prefix}LatticeServiceId"] == services[name]["id"]
+        listeners = lattice_of[name].list_listeners(serviceIdentifier=services[name]["id"])["items"]
         assert len(listeners) == len(declared["listeners"])
     network_id = outputs["ServiceNetworkId"]
-    associated = lattice.list_service_network_vpc_associations(serviceNetworkIdentifier=network_id)["items"]
+    owner = accounts[mesh["service_network"]["account"]] if mesh["service_network"].get("account") else aws
+    associated = owner("vpc-lattice").list_service_network_vpc_associations(serviceNetworkIdentifier=network_id)[
+        "items"
+    ]
     assert len(associated) == len([v for v in mesh["vpcs"] if v.get("associate", True)])
     teardown_twice(endpoint, env, tmp_path, aws)
 

@@ -1123,3 +1123,9 @@ def test_prod_is_the_declared_shape():
     assert any(ls["protocol"] == "TLS_PASSTHROUGH" for ls in listeners)
     assert any(len(ls["default_action"].get("forward") or []) == 2 for ls in listeners)
     assert len({tuple(c["calls"]) for c in plan["callers"]}) == 4
+    # Four accounts: the network's, two providers, a consumer; callers call across accounts.
+    hosts = yaml.safe_load((REPO / "inventories" / "prod" / "hosts.yml").read_text(encoding="utf-8"))["all"]["hosts"]
+    assert sorted(hosts) == ["prod-edge", "prod-network", "prod-payments", "prod-shop"]
+    assert all(host["lattice_assume_role_arn"].startswith("arn:aws:iam::") for host in hosts.values())
+    assert mesh["service_network"]["account"] == "prod-network"
+    assert any(g.get("lambda_function") for g in groups)
