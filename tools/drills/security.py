@@ -1,6 +1,6 @@
 """Security checks: least privilege of every policy a deploy makes, and no secret in the output at -vvv.
 
-    scripts/drills security [--envs staging,prod]
+    scripts/drills security [--envs staging]   (one-account environments: the audit reads the default account)
 
 Least privilege (``audit``): after deploying the environments, read back EVERY Lattice auth policy (GetAuthPolicy on
 every service network and service of the account), every IAM role policy of the roles the deploy created (inline,
@@ -379,7 +379,7 @@ def credentials_run(endpoint, workdir: Path, env: str = "dev", verbosity: str = 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/drills security", description=__doc__.split("\n\n", maxsplit=1)[0])
-    parser.add_argument("--envs", default="staging,prod", help="environments to deploy and audit (staging,prod)")
+    parser.add_argument("--envs", default="staging", help="one-account environments to deploy and audit (staging)")
     parser.add_argument("--credentials-env", default="dev", help="environment of the -vvv run (dev)")
     args = parser.parse_args(argv)
     from local_aws.process import EndpointProcess
