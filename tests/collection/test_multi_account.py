@@ -317,8 +317,9 @@ def test_three_accounts_deploy_repeat_and_tear_down(endpoint, inventories, tmp_p
         assert [r["RoleName"] for r in roles if r["RoleName"].startswith(f"{ENV}-")] == [], host
         shares = client(endpoint, host, "ram").get_resource_shares(resourceOwner="SELF")["resourceShares"]
         assert all(share["status"] == "DELETED" for share in shares), host
-    with pytest.raises(client(endpoint, "shop-provider", "lambda").exceptions.ResourceNotFoundException):
-        client(endpoint, "shop-provider", "lambda").get_policy(FunctionName="thumbs")
+    functions = client(endpoint, "shop-provider", "lambda")
+    with pytest.raises(functions.exceptions.ResourceNotFoundException):
+        functions.get_policy(FunctionName="thumbs")
     assert ecs_configurations(endpoint) == []
     endpoint.clear_requests()
     again = teardown(endpoint, inventories, tmp_path)
