@@ -11,28 +11,21 @@ waiting and snake-casing reuse the Lattice helpers, so every module of the colle
 
 import re
 
-try:
-    from botocore.exceptions import BotoCoreError, ClientError
-except ImportError:
-    pass  # AnsibleAWSModule reports a missing botocore/boto3.
-
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-
 from ansible_collections.lattice.mesh.plugins.module_utils.vpc_lattice import (
+    SINGLE_ATTEMPT_CONFIG,
     AnsibleLatticeError,
+    call_with_fallbacks,
+    full_pages,
+    jittered_retry,
     normalize_resource,
     wait_for_resource,
 )
 
 # RAM answers throttling with ThrottlingException and transient faults with these; not all are in AWSRetry's list.
 RETRYABLE_ERROR_CODES = ("ThrottlingException", "ServiceUnavailableException", "ServerInternalException")
-SINGLE_ATTEMPT_CONFIG = {"retries": {"mode": "standard", "total_max_attempts": 1}}
 UNKNOWN = "UnknownResourceException"
 
-ram_retry = AWSRetry.jittered_backoff(
-    retries=10, delay=2, max_delay=30, catch_extra_error_codes=list(RETRYABLE_ERROR_CODES)
-)
+ram_retry = jittered_retry(RETRYABLE_ERROR_CODES)
 
 ACCOUNT_ID = re.compile(r"^\d{12}$")
 ORGANIZATION_ARN = re.compile(
@@ -53,20 +46,10 @@ def ram_client(module):
 def call(description, func, *args, unknown=None, **kwargs):
     """One (already retrying) client call; botocore errors become AnsibleLatticeError. ``unknown``: a callable
     whose result is returned when RAM answers UnknownResourceException. Never wrap this in a retry decorator."""
-    try:
-        return func(*args, **kwargs)
-    except is_boto3_error_code(UNKNOWN) as e:
-        if unknown is None:
-            raise AnsibleLatticeError(message=f"Failed to {description}", exception=e) from e
-        return unknown()
-    except (BotoCoreError, ClientError) as e:  # pylint: disable=duplicate-except
-        raise AnsibleLatticeError(message=f"Failed to {description}", exception=e) from e
+    return call_with_fallbacks(description, func, args, kwargs, {UNKNOWN: unknown})
 
 
-@ram_retry
-def _paginate(client, operation, params):
-    # No exception handling here: the decorator retries throttling and transient errors.
-    return client.get_paginator(operation).paginate(**params).build_full_result()
+_paginate = ram_retry(full_pages)
 
 
 def paginate(client, operation, result_key, description, unknown=None, **params):

@@ -13,7 +13,6 @@ try:
 except ImportError:
     pass  # AnsibleAWSModule reports a missing botocore/boto3.
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
@@ -39,14 +38,19 @@ ACCESS_DENIED = "AccessDeniedException"
 CONFLICT = "ConflictException"
 
 
-def lattice_retry_decorator(retries=RETRIES, delay=RETRY_DELAY, max_delay=RETRY_MAX_DELAY):
-    """The retry decorator every Lattice call goes through."""
+def jittered_retry(error_codes, retries=RETRIES, delay=RETRY_DELAY, max_delay=RETRY_MAX_DELAY):
+    """The jittered-backoff decorator of one API's client, retrying also its throttling/transient ``error_codes``."""
     return AWSRetry.jittered_backoff(
         retries=retries,
         delay=delay,
         max_delay=max_delay,
-        catch_extra_error_codes=list(RETRYABLE_ERROR_CODES),
+        catch_extra_error_codes=list(error_codes),
     )
+
+
+def lattice_retry_decorator(retries=RETRIES, delay=RETRY_DELAY, max_delay=RETRY_MAX_DELAY):
+    """The retry decorator every Lattice call goes through."""
+    return jittered_retry(RETRYABLE_ERROR_CODES, retries=retries, delay=delay, max_delay=max_delay)
 
 
 lattice_retry = lattice_retry_decorator()
@@ -89,6 +93,24 @@ def error_code(exception):
     return (response.get("Error") or {}).get("Code")
 
 
+def call_with_fallbacks(description, func, args, kwargs, fallbacks):
+    """``func(*args, **kwargs)`` with botocore errors raised as AnsibleLatticeError, except for the error codes of
+    ``fallbacks`` (code: callable or None) whose callable's result is returned instead.
+
+    This function catches exceptions, so it must never be wrapped by a retry decorator itself:
+    the retry happens inside ``func`` (a client method called with ``aws_retry=True``).
+    """
+    try:
+        return func(*args, **kwargs)
+    except ClientError as e:
+        fallback = fallbacks.get(error_code(e))
+        if fallback is None:
+            raise AnsibleLatticeError(message=f"Failed to {description}", exception=e) from e
+        return fallback()
+    except BotoCoreError as e:
+        raise AnsibleLatticeError(message=f"Failed to {description}", exception=e) from e
+
+
 def call(description, func, *args, missing=None, denied=None, **kwargs):
     """Run one (already retrying) client call, turning botocore errors into AnsibleLatticeError.
 
@@ -96,29 +118,18 @@ def call(description, func, *args, missing=None, denied=None, **kwargs):
     (for example ``lambda: None`` for a Get, ``lambda: False`` for a Delete); without it, NotFound is
     an error like any other. ``denied``: likewise for AccessDeniedException (a resource of another account
     that this one may see but not read in full, such as the tags of a service network shared with it).
-
-    This function catches exceptions, so it must never be wrapped by a retry decorator itself:
-    the retry happens inside ``func`` (a client method called with ``aws_retry=True``).
+    Never wrap this in a retry decorator (see ``call_with_fallbacks``).
     """
-    try:
-        return func(*args, **kwargs)
-    except is_boto3_error_code(NOT_FOUND) as e:
-        if missing is None:
-            raise AnsibleLatticeError(message=f"Failed to {description}", exception=e) from e
-        return missing()
-    except is_boto3_error_code(ACCESS_DENIED) as e:  # pylint: disable=duplicate-except
-        if denied is None:
-            raise AnsibleLatticeError(message=f"Failed to {description}", exception=e) from e
-        return denied()
-    except (BotoCoreError, ClientError) as e:  # pylint: disable=duplicate-except
-        raise AnsibleLatticeError(message=f"Failed to {description}", exception=e) from e
+    return call_with_fallbacks(description, func, args, kwargs, {NOT_FOUND: missing, ACCESS_DENIED: denied})
 
 
-@lattice_retry
-def _paginate(client, operation, params):
-    # No exception handling here: the decorator retries throttling and transient errors.
-    paginator = client.get_paginator(operation)
-    return paginator.paginate(**params).build_full_result()
+def full_pages(client, operation, params):
+    """Every page of a List* operation, merged. No exception handling: each API wraps it in its retry decorator,
+    so that the retry covers the whole pagination."""
+    return client.get_paginator(operation).paginate(**params).build_full_result()
+
+
+_paginate = lattice_retry(full_pages)
 
 
 def paginate(client, operation, description, result_key="items", **params):
