@@ -58,6 +58,7 @@ from ._vpc_lattice.associations import (
     with_tags,
 )
 from ._vpc_lattice.common import (
+    ACCESS_DENIED,
     CONFLICT,
     NOT_FOUND,
     RETRYABLE_ERROR_CODES,
@@ -227,6 +228,7 @@ def fail_on_immutable_changes(kind, identifier, problems, option_names, how_to_r
 
 
 __all__ = [
+    "ACCESS_DENIED",
     "ACCESS_LOG_DESTINATIONS",
     "AUTH_POLICY_MAX_BYTES",
     "CONFLICT",

@@ -9,7 +9,8 @@ module: listener_info
 version_added: 0.1.0
 short_description: Gather information about the listeners of Amazon VPC Lattice services
 description:
-  - Describe one listener of an Amazon VPC Lattice service, found by name, ID or ARN, or every listener of the service.
+  - Describe one listener of an Amazon VPC Lattice service, found by name, ID or ARN, every listener of the service,
+    or every listener of every service of the account and region (one task instead of one per service).
 author:
   - lattice.mesh maintainers (@lattice-mesh)
 options:
@@ -17,12 +18,13 @@ options:
     description:
       - The service whose listeners to describe, by name, ID (V(svc-...)) or ARN.
       - A service that does not exist has no listeners; RV(listeners) is then empty.
+      - When not set, the listeners of every service of the account and region are described; services that
+        another account shares with this one are left out (their listeners are their owner's to read).
     type: str
-    required: true
   name:
     description:
       - The name, ID (V(listener-...)) or ARN of the listener to describe.
-      - When not set, every listener of the service is described.
+      - When not set, every listener of the service is described. Requires O(service).
       - Matching no listener is not an error; RV(listeners) is then empty.
     type: str
     aliases: ["id", "arn", "identifier"]
@@ -43,6 +45,14 @@ EXAMPLES = r"""
   lattice.mesh.listener_info:
     service: svc-0123456789abcdef0
   register: all_listeners
+
+- name: Describe the listeners of every service, by service name
+  lattice.mesh.listener_info:
+  register: every_listener
+
+- name: Show the listener names of each service
+  ansible.builtin.debug:
+    msg: "{{ every_listener.listeners | groupby('service_name') | map('first') }}"
 
 - name: Show the ports the service listens on
   ansible.builtin.debug:
@@ -77,6 +87,11 @@ listeners:
       type: str
       returned: always
       sample: svc-0123456789abcdef0
+    service_name:
+      description: The name of the service.
+      type: str
+      returned: always
+      sample: payments
     service_arn:
       description: The ARN of the service.
       type: str
@@ -119,9 +134,12 @@ listeners:
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.lattice.mesh.plugins.module_utils.vpc_lattice import (
+    ACCESS_DENIED,
+    NOT_FOUND,
     AnsibleLatticeError,
     describe_listed_resource,
     describe_resource,
+    error_code,
     find_resource,
     lattice_client,
     list_resources,
@@ -131,42 +149,63 @@ from ansible_collections.lattice.mesh.plugins.module_utils.vpc_lattice import (
 KIND = "listener"
 
 
-def describe_one(client, service_id, identifier):
-    resource, tags = describe_resource(client, KIND, identifier, parents={"service": service_id})
+def _result(resource, tags, service):
+    return dict(normalize_resource(resource, tags=tags), service_name=service["name"])
+
+
+def describe_one(client, service, identifier):
+    resource, tags = describe_resource(client, KIND, identifier, parents={"service": service["id"]})
     if resource is None:
         return []
-    return [normalize_resource(resource, tags=tags)]
+    return [_result(resource, tags, service)]
 
 
-def describe_listed(client, service_id, summary):
+def describe_listed(client, service, summary):
     """Describe a listed listener in full (summaries lack the default action); None if it is gone."""
-    resource, tags = describe_listed_resource(client, KIND, summary, parents={"service": service_id})
-    return normalize_resource(resource, tags=tags) if resource else None
+    resource, tags = describe_listed_resource(client, KIND, summary, parents={"service": service["id"]})
+    return _result(resource, tags, service) if resource else None
 
 
-def describe_all(client, service_id):
-    listeners = (
-        describe_listed(client, service_id, summary)
-        for summary in list_resources(client, KIND, serviceIdentifier=service_id)
-    )
+def describe_all(client, service, listed=None):
+    summaries = listed if listed is not None else list_resources(client, KIND, serviceIdentifier=service["id"])
+    listeners = (describe_listed(client, service, summary) for summary in summaries)
     return [listener for listener in listeners if listener]
+
+
+def describe_every_service(client):
+    """The listeners of every service listed. A service that another account shares with this one is listed too,
+    but its listeners are its owner's: listing them by the service's ARN is AccessDenied, and the service is left
+    out (as is one deleted meanwhile)."""
+    listeners = []
+    for service in list_resources(client, "service"):
+        try:
+            summaries = list_resources(client, KIND, serviceIdentifier=service["arn"])
+        except AnsibleLatticeError as e:
+            if error_code(e.exception) not in (ACCESS_DENIED, NOT_FOUND):
+                raise
+            continue
+        listeners.extend(describe_all(client, service, summaries))
+    return listeners
 
 
 def main():
     argument_spec = dict(
-        service=dict(type="str", required=True),
+        service=dict(type="str"),
         name=dict(type="str", aliases=["id", "arn", "identifier"]),
     )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    module = AnsibleAWSModule(argument_spec=argument_spec, required_by={"name": "service"}, supports_check_mode=True)
     client = lattice_client(module)
     try:
-        service = find_resource(client, "service", module.params["service"])
-        if service is None:
-            listeners = []
-        elif module.params.get("name"):
-            listeners = describe_one(client, service["id"], module.params["name"])
+        if not module.params.get("service"):
+            listeners = describe_every_service(client)
         else:
-            listeners = describe_all(client, service["id"])
+            service = find_resource(client, "service", module.params["service"])
+            if service is None:
+                listeners = []
+            elif module.params.get("name"):
+                listeners = describe_one(client, service, module.params["name"])
+            else:
+                listeners = describe_all(client, service)
     except AnsibleLatticeError as e:
         module.fail_json_aws_error(e)
     module.exit_json(changed=False, listeners=listeners)

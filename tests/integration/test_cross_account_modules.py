@@ -335,3 +335,26 @@ def test_the_associations_are_deleted_from_each_account(playbook, local_aws, acc
     results = results_of(deleted)
     assert [results[name]["changed"] for name in ("vpc", "service", "network")] == [True, True, True]
     assert [results[f"{name} again"]["changed"] for name in ("vpc", "service", "network")] == [False, False, False]
+
+
+def test_listeners_of_every_service_leave_out_shared_services(playbook, local_aws, accounts):
+    """listener_info without a service lists this account's services' listeners; a service another account shares
+    with it is listed by ListServices, but its listeners are the owner's (AccessDenied), so it is left out."""
+    provider, consumer = accounts["provider"], accounts["consumer"]
+    shared = provider.client("vpc-lattice").create_service(name=f"{playbook.prefix}-shared")
+    fixed_response = {"fixedResponse": {"statusCode": 404}}
+    provider.client("vpc-lattice").create_listener(
+        serviceIdentifier=shared["id"], name="web", protocol="HTTP", defaultAction=fixed_response
+    )
+    provider.share(shared["arn"], consumer)
+    own = consumer.client("vpc-lattice").create_service(name=f"{playbook.prefix}-own")
+    listener = consumer.client("vpc-lattice").create_listener(
+        serviceIdentifier=own["id"], name="api", protocol="HTTP", defaultAction=fixed_response
+    )
+    assert shared["arn"] in [s["arn"] for s in consumer.client("vpc-lattice").list_services()["items"]]
+    run = playbook(
+        [consumer.play(task("every listener", {}, module="lattice.mesh.listener_info"))], json_output=True
+    )
+    assert run.returncode == 0, run.explain()
+    listeners = results_of(run)["every listener"]["listeners"]
+    assert [(item["service_name"], item["id"]) for item in listeners] == [(own["name"], listener["id"])]
