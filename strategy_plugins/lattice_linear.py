@@ -24,7 +24,9 @@ try:
     import ansible_mitogen.loaders
     import ansible_mitogen.strategy
 except ImportError:
-    from ansible.plugins.strategy.linear import StrategyModule  # noqa: F401  (the plugin's entry point)
+    from ansible.plugins.strategy import linear
+
+    StrategyModule = linear.StrategyModule
 else:
 
     class StrategyModule(

@@ -79,9 +79,11 @@ class Bench:
         for directory in (self.work, self.logs):
             directory.mkdir(parents=True, exist_ok=True)
 
-    def env(self) -> dict[str, str]:
+    def env(self, tool: str) -> dict[str, str]:
         env = runner.playbook_env(self.endpoint)
-        env.update(PYTHONPATH=str(TOOLS_DIR), BENCH_AWS_CLI=self.args.aws)
+        # The peers import the harness (tools/) and the collection's field names (.collections/, scripts/setup).
+        paths = [TOOLS_DIR] if tool == "ours" else [TOOLS_DIR, REPO / ".collections"]
+        env.update(PYTHONPATH=os.pathsep.join(map(str, paths)), BENCH_AWS_CLI=self.args.aws)
         return env
 
     def command(self, tool: str, phase: str, scenario: scenarios.Scenario) -> list[str]:
@@ -107,8 +109,9 @@ class Bench:
     def measure(self, tool: str, phase: str, scenario: scenarios.Scenario, tag: str) -> dict:
         self.endpoint.clear_requests()
         log = self.logs / f"{scenario.name}-{tool}-{phase}-{tag}.log"
+        command = self.command(tool, phase, scenario)
         measured = measure.run_measured(
-            self.command(tool, phase, scenario), env=self.env(), cwd=REPO, timeout=self.args.timeout, output_file=log
+            command, env=self.env(tool), cwd=REPO, timeout=self.args.timeout, output_file=log
         )
         calls = measure.count_calls(self.endpoint.requests())
         run = {"ok": measured.ok, "seconds": measured.seconds, "peak_rss": measured.peak_rss, "calls": calls}

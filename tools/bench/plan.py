@@ -19,19 +19,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-Params = dict | Callable[[dict], dict]
+# The declaration's health check options and their API fields, as the target_group module maps them.
+from ansible_collections.lattice.mesh.plugins.module_utils._vpc_lattice.target_groups import HEALTH_CHECK_FIELDS
 
-HEALTH_CHECK_FIELDS = {
-    "enabled": "enabled",
-    "protocol": "protocol",
-    "protocol_version": "protocolVersion",
-    "port": "port",
-    "path": "path",
-    "interval_seconds": "healthCheckIntervalSeconds",
-    "timeout_seconds": "healthCheckTimeoutSeconds",
-    "healthy_threshold_count": "healthyThresholdCount",
-    "unhealthy_threshold_count": "unhealthyThresholdCount",
-}
+Params = dict | Callable[[dict], dict]
 
 
 @dataclass
