@@ -188,6 +188,18 @@ def describe_every_service(client):
     return listeners
 
 
+def describe(client, params):
+    """The listeners the parameters ask for: one, every one of a service, or those of every service."""
+    if not params.get("service"):
+        return describe_every_service(client)
+    service = find_resource(client, "service", params["service"])
+    if service is None:
+        return []
+    if params.get("name"):
+        return describe_one(client, service, params["name"])
+    return describe_all(client, service)
+
+
 def main():
     argument_spec = dict(
         service=dict(type="str"),
@@ -196,16 +208,7 @@ def main():
     module = AnsibleAWSModule(argument_spec=argument_spec, required_by={"name": "service"}, supports_check_mode=True)
     client = lattice_client(module)
     try:
-        if not module.params.get("service"):
-            listeners = describe_every_service(client)
-        else:
-            service = find_resource(client, "service", module.params["service"])
-            if service is None:
-                listeners = []
-            elif module.params.get("name"):
-                listeners = describe_one(client, service, module.params["name"])
-            else:
-                listeners = describe_all(client, service)
+        listeners = describe(client, module.params)
     except AnsibleLatticeError as e:
         module.fail_json_aws_error(e)
     module.exit_json(changed=False, listeners=listeners)
