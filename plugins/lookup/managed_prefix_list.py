@@ -66,8 +66,14 @@ except ImportError:
     pass  # Handled by AWSLookupBase
 
 from ansible.errors import AnsibleLookupError
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.plugin_utils.lookup import AWSLookupBase
+
+from ansible_collections.lattice.mesh.plugins.module_utils.vpc_lattice import full_pages, jittered_retry
+
+# A lookup runs on the controller, outside any task's environment (site.yml's AWS_MAX_ATTEMPTS does not reach
+# it), and a paginator bypasses a client's retry decorator: retry the whole pagination, as the modules do.
+# EC2's throttling (RequestLimitExceeded) and 5xx codes are in AWSRetry's own list.
+_describe_prefix_lists = jittered_retry(())(full_pages)
 
 
 class LookupModule(AWSLookupBase):
@@ -79,10 +85,11 @@ class LookupModule(AWSLookupBase):
         if not names:
             raise AnsibleLookupError("managed_prefix_list needs at least one prefix list name")
 
-        client = self.client("ec2", AWSRetry.jittered_backoff())
+        client = self.client("ec2")
         try:
-            paginator = client.get_paginator("describe_managed_prefix_lists")
-            pages = paginator.paginate(Filters=[{"Name": "prefix-list-name", "Values": names}]).build_full_result()
+            pages = _describe_prefix_lists(
+                client, "describe_managed_prefix_lists", {"Filters": [{"Name": "prefix-list-name", "Values": names}]}
+            )
         except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
             self.fail_aws("Failed to describe managed prefix lists", exception=e)
 
