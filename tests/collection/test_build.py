@@ -42,6 +42,7 @@ FORBIDDEN_PREFIXES = (
     "outputs/",
     "inventories/",
     "playbooks/",
+    "strategy_plugins/",
 )
 FORBIDDEN_FILES = {
     "ansible.cfg",
