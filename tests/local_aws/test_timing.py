@@ -187,9 +187,11 @@ def test_deregistered_target_drains_then_disappears(lattice, make, realistic):
 
 
 def test_transition_seconds_controls_the_delay(lattice, make, endpoint):
-    endpoint.set_config(profile="realistic", transition_seconds=3.0)
+    # Past the default 2-s transition the service is still in progress: the setting took effect. A long setting
+    # keeps the check out of a race with a loaded machine (each test starts from a reset endpoint).
+    endpoint.set_config(profile="realistic", transition_seconds=60.0)
     svc = make.service()
-    time.sleep(1.2)
+    time.sleep(2.5)
     assert lattice.get_service(serviceIdentifier=svc["id"])["status"] == "CREATE_IN_PROGRESS"
 
 
