@@ -134,58 +134,37 @@ listeners:
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.lattice.mesh.plugins.module_utils.vpc_lattice import (
-    ACCESS_DENIED,
-    NOT_FOUND,
     AnsibleLatticeError,
-    describe_listed_resource,
+    describe_each,
+    describe_listeners,
     describe_resource,
-    error_code,
     find_resource,
     lattice_client,
     list_resources,
     normalize_resource,
+    readable_by_owner_only,
 )
 
 KIND = "listener"
-
-
-def _result(resource, tags, service):
-    return dict(normalize_resource(resource, tags=tags), service_name=service["name"])
 
 
 def describe_one(client, service, identifier):
     resource, tags = describe_resource(client, KIND, identifier, parents={"service": service["id"]})
     if resource is None:
         return []
-    return [_result(resource, tags, service)]
-
-
-def describe_listed(client, service, summary):
-    """Describe a listed listener in full (summaries lack the default action); None if it is gone."""
-    resource, tags = describe_listed_resource(client, KIND, summary, parents={"service": service["id"]})
-    return _result(resource, tags, service) if resource else None
-
-
-def describe_all(client, service, listed=None):
-    summaries = listed if listed is not None else list_resources(client, KIND, serviceIdentifier=service["id"])
-    listeners = (describe_listed(client, service, summary) for summary in summaries)
-    return [listener for listener in listeners if listener]
+    return [dict(normalize_resource(resource, tags=tags), service_name=service["name"])]
 
 
 def describe_every_service(client):
-    """The listeners of every service listed. A service that another account shares with this one is listed too,
-    but its listeners are its owner's: listing them by the service's ARN is AccessDenied, and the service is left
-    out (as is one deleted meanwhile)."""
-    listeners = []
-    for service in list_resources(client, "service"):
-        try:
-            summaries = list_resources(client, KIND, serviceIdentifier=service["arn"])
-        except AnsibleLatticeError as e:
-            if error_code(e.exception) not in (ACCESS_DENIED, NOT_FOUND):
-                raise
-            continue
-        listeners.extend(describe_all(client, service, summaries))
-    return listeners
+    """The listeners of every service listed, the services read in parallel. A service that another account
+    shares with this one is listed too, but its listeners are its owner's: listing them by the service's ARN is
+    AccessDenied, and the service is left out (as is one deleted meanwhile)."""
+
+    def listeners_of(service):
+        return readable_by_owner_only(lambda: describe_listeners(client, service))
+
+    every_service = describe_each(listeners_of, list_resources(client, "service"))
+    return [listener for listeners in every_service for listener in listeners]
 
 
 def describe(client, params):
@@ -197,7 +176,7 @@ def describe(client, params):
         return []
     if params.get("name"):
         return describe_one(client, service, params["name"])
-    return describe_all(client, service)
+    return describe_listeners(client, service)
 
 
 def main():

@@ -123,41 +123,21 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from ansible_collections.lattice.mesh.plugins.module_utils.vpc_lattice import (
     AnsibleLatticeError,
-    describe_listed_resource,
     describe_resource,
+    describe_rules,
     find_resource,
     lattice_client,
-    list_resources,
-    normalize_resource,
+    normalize_rule,
 )
 
 KIND = "rule"
-
-
-def _rule_result(resource, tags):
-    # The default rule may come without a match or priority; every rule says whether it is the default.
-    return normalize_resource(dict(resource, isDefault=bool(resource.get("isDefault"))), tags=tags)
 
 
 def describe_one(client, parents, identifier):
     resource, tags = describe_resource(client, KIND, identifier, parents=parents)
     if resource is None:
         return []
-    return [_rule_result(resource, tags)]
-
-
-def describe_listed(client, parents, summary):
-    """Describe a listed rule in full (summaries lack the match and the action); None if it is gone."""
-    resource, tags = describe_listed_resource(client, KIND, summary, parents=parents)
-    return _rule_result(resource, tags) if resource else None
-
-
-def describe_all(client, parents):
-    summaries = list_resources(
-        client, KIND, serviceIdentifier=parents["service"], listenerIdentifier=parents["listener"]
-    )
-    rules = (describe_listed(client, parents, summary) for summary in summaries)
-    return [rule for rule in rules if rule]
+    return [normalize_rule(resource, tags)]
 
 
 def find_parents(client, params):
@@ -186,7 +166,7 @@ def main():
         elif module.params.get("name"):
             rules = describe_one(client, parents, module.params["name"])
         else:
-            rules = describe_all(client, parents)
+            rules = describe_rules(client, parents["service"], parents["listener"])
     except AnsibleLatticeError as e:
         module.fail_json_aws_error(e)
     module.exit_json(changed=False, rules=rules)

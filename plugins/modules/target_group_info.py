@@ -162,6 +162,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.lattice.mesh.plugins.module_utils.vpc_lattice import (
     TARGET_GROUP_TYPES,
     AnsibleLatticeError,
+    describe_each,
     describe_listed_resource,
     describe_resource,
     lattice_client,
@@ -205,8 +206,7 @@ def describe_listed(client, summary):
 
 def describe_all(client, vpc, group_type):
     summaries = list_resources(client, KIND, vpcIdentifier=vpc, targetGroupType=group_type)
-    groups = (describe_listed(client, summary) for summary in summaries)
-    return [group for group in groups if group]
+    return describe_each(lambda summary: describe_listed(client, summary), summaries)
 
 
 def main():
