@@ -47,9 +47,9 @@ options:
     type: bool
     default: false
 notes:
-  - The included details of a service that another account shares with this one are its owner's, which AWS does not
-    let this account read: for such a service the V(listeners), V(service_network_associations) and V(auth_policy)
-    keys are left out.
+  - The listeners and auth policy of a service that another account shares with this one are its owner's, which AWS
+    does not let this account read: for such a service the V(listeners) and V(auth_policy) keys are left out (its
+    V(service_network_associations) are this account's associations with it).
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -174,14 +174,14 @@ services:
         - With O(include_rules=true), each listener has V(rules), as M(lattice.mesh.listener_rule_info) returns them.
       type: list
       elements: dict
-      returned: with O(include_listeners=true), for the services of this account
+      returned: with O(include_listeners=true), for the services of this account (not those shared with it)
     service_network_associations:
       description:
         - The service's associations with service networks (ListServiceNetworkServiceAssociations, snake_cased),
           each with its V(tags); an association being deleted has none (V(null)).
       type: list
       elements: dict
-      returned: with O(include_associations=true), for the services of this account
+      returned: with O(include_associations=true)
       sample:
         - id: snsa-0123456789abcdef0
           arn: arn:aws:vpc-lattice:eu-west-1:123456789012:servicenetworkserviceassociation/snsa-0123456789abcdef0
@@ -192,7 +192,7 @@ services:
     auth_policy:
       description: The service's auth policy document; V(null) when it has none.
       type: dict
-      returned: with O(include_auth_policy=true), for the services of this account
+      returned: with O(include_auth_policy=true), for the services of this account (not those shared with it)
       sample:
         Version: "2012-10-17"
         Statement:

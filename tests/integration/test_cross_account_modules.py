@@ -352,9 +352,24 @@ def test_listeners_of_every_service_leave_out_shared_services(playbook, local_aw
         serviceIdentifier=own["id"], name="api", protocol="HTTP", defaultAction=fixed_response
     )
     assert shared["arn"] in [s["arn"] for s in consumer.client("vpc-lattice").list_services()["items"]]
+    whole = {key: True for key in ("include_listeners", "include_rules", "include_associations", "include_auth_policy")}
     run = playbook(
-        [consumer.play(task("every listener", {}, module="lattice.mesh.listener_info"))], json_output=True
+        [
+            consumer.play(
+                task("every listener", {}, module="lattice.mesh.listener_info"),
+                task("every service whole", whole, module="lattice.mesh.service_info"),
+            )
+        ],
+        json_output=True,
     )
     assert run.returncode == 0, run.explain()
     listeners = results_of(run)["every listener"]["listeners"]
     assert [(item["service_name"], item["id"]) for item in listeners] == [(own["name"], listener["id"])]
+    # service_info lists the shared service too, without the listeners and policy that are its owner's; its
+    # associations listed are this account's (none)
+    services = {item["arn"]: item for item in results_of(run)["every service whole"]["services"]}
+    assert [item["id"] for item in services[own["arn"]]["listeners"]] == [listener["id"]]
+    assert services[own["arn"]]["auth_policy"] is None
+    assert services[own["arn"]]["service_network_associations"] == []
+    assert not {"listeners", "auth_policy"} & set(services[shared["arn"]])
+    assert services[shared["arn"]]["service_network_associations"] == []

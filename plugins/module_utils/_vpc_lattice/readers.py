@@ -96,5 +96,6 @@ def describe_service_associations(client, service):
 
 def describe_auth_policy(client, service):
     """The auth policy document of ``service`` (a dict), or None when it has none."""
-    answer = get_policy(client, "auth_policy", service)
+    # By ARN: a service another account shares with this one is found by ARN only (its policy is then denied).
+    answer = get_policy(client, "auth_policy", dict(service, id=service["arn"]))
     return answer["policy"] if answer else None
