@@ -31,8 +31,9 @@ options:
     default: false
   include_rules:
     description:
-      - Also return the rules of each listener (RV(services[].listeners[].rules), the default rule included), as
-        M(lattice.mesh.listener_rule_info) does.
+      - Also return the rules of each listener (RV(services[].listeners[].rules)), as
+        M(lattice.mesh.listener_rule_info) does, except the default rule, which comes as ListRules lists it (its
+        action is the listener's V(default_action); it has no V(tags) here).
       - Requires O(include_listeners=true).
     type: bool
     default: false

@@ -59,18 +59,25 @@ def describe_listed(client, kind, summary, parents=None, extra=None):
     return dict(result, **(extra or {}))
 
 
-def describe_rules(client, service_id, listener_id):
-    """Every rule of a listener (the default one included), in full with tags."""
+def describe_rules(client, service_id, listener_id, listed_default=False):
+    """Every rule of a listener (the default one included), in full with tags; with ``listed_default``, the default
+    rule as ListRules gives it (its action is the listener's default action: two reads fewer)."""
     parents = {"service": service_id, "listener": listener_id}
-    summaries = list_resources(client, "rule", serviceIdentifier=service_id, listenerIdentifier=listener_id)
-    return [rule for rule in (describe_listed(client, "rule", summary, parents) for summary in summaries) if rule]
+    rules = []
+    for summary in list_resources(client, "rule", serviceIdentifier=service_id, listenerIdentifier=listener_id):
+        if listed_default and summary.get("isDefault"):
+            rules.append(normalize_rule(summary, None))
+            continue
+        rule = describe_listed(client, "rule", summary, parents)
+        if rule:
+            rules.append(rule)
+    return rules
 
 
-def describe_listeners(client, service, summaries=None, with_rules=False):
+def describe_listeners(client, service, with_rules=False):
     """Every listener of ``service`` (a Get or List answer) in full with tags and its ``service_name``, and with
-    its ``rules`` when asked; ``summaries`` is the ListListeners answer when the caller has it already."""
-    if summaries is None:
-        summaries = list_resources(client, "listener", serviceIdentifier=service["arn"])
+    its ``rules`` when asked (the default rule as listed)."""
+    summaries = list_resources(client, "listener", serviceIdentifier=service["arn"])
     listeners = []
     for summary in summaries:
         listener = describe_listed(
@@ -79,7 +86,7 @@ def describe_listeners(client, service, summaries=None, with_rules=False):
         if listener is None:
             continue
         if with_rules:
-            listener["rules"] = describe_rules(client, service["id"], listener["id"])
+            listener["rules"] = describe_rules(client, service["id"], listener["id"], listed_default=True)
         listeners.append(listener)
     return listeners
 
