@@ -64,6 +64,13 @@ def _by_name(items):
     return {item["name"]: item for item in items or []}
 
 
+def _exactly_the_planned(deployed, planned):
+    """The deployed items by name when their names are exactly the planned ones (the role purges the others),
+    else None."""
+    deployed = _by_name(deployed)
+    return deployed if sorted(deployed) == sorted(item["name"] for item in planned) else None
+
+
 def _action_request(action, group_ids):
     """The API action the role asks for (a planned default_action or rule action); None when a target group it
     forwards to is not deployed."""
@@ -107,10 +114,11 @@ def _group_in_sync(planned, deployed, vpc_id, service_tags):
 def _rules_in_sync(planned_listener, deployed_listener, group_ids, service_tags):
     """True when no rule task would change anything: exactly the planned rules besides the default one, each
     with its priority, match, action and tags."""
-    deployed_rules = [rule for rule in deployed_listener.get("rules") or [] if not rule.get("is_default")]
-    if sorted(rule["name"] for rule in deployed_rules) != sorted(rule["name"] for rule in planned_listener["rules"]):
+    deployed_rules = _exactly_the_planned(
+        [rule for rule in deployed_listener.get("rules") or [] if not rule.get("is_default")], planned_listener["rules"]
+    )
+    if deployed_rules is None:
         return False
-    deployed_rules = _by_name(deployed_rules)
     for planned in planned_listener["rules"]:
         deployed = deployed_rules[planned["name"]]
         action = _action_request(planned["action"], group_ids)
@@ -119,7 +127,7 @@ def _rules_in_sync(planned_listener, deployed_listener, group_ids, service_tags)
             or deployed.get("priority") != planned["priority"]
             or not matches_equal(_camel(deployed.get("match")), match_to_api({"http_match": planned["match"]}))
             or not actions_equal(_camel(deployed.get("action")), action)
-            or not _tags_in_place(deployed.get("tags"), dict(service_tags, Name=planned["name"]))
+            or not _tags_in_place(deployed.get("tags"), {**service_tags, "Name": planned["name"]})
         ):
             return False
     return True
@@ -129,9 +137,9 @@ def _listeners_in_sync(planned_service, deployed_listeners, group_ids, service_t
     """True when no listener or rule task would change anything (undeclared listeners are purged)."""
     if deployed_listeners is None:
         return False
-    if sorted(_by_name(deployed_listeners)) != sorted(listener["name"] for listener in planned_service["listeners"]):
+    deployed_listeners = _exactly_the_planned(deployed_listeners, planned_service["listeners"])
+    if deployed_listeners is None:
         return False
-    deployed_listeners = _by_name(deployed_listeners)
     for planned in planned_service["listeners"]:
         deployed = deployed_listeners[planned["name"]]
         action = _action_request(planned["default_action"], group_ids)
