@@ -31,7 +31,7 @@ options:
     default: false
   include_rules:
     description:
-      - Also return the rules of each listener (RV(services[].listeners[].rules)), as
+      - Also return the rules of each listener (its V(rules) in RV(services[].listeners)), as
         M(lattice.mesh.listener_rule_info) does, except the default rule, which comes as ListRules lists it (its
         action is the listener's V(default_action); it has no V(tags) here).
       - Requires O(include_listeners=true).
@@ -49,7 +49,7 @@ options:
     default: false
 notes:
   - The listeners and auth policy of a service that another account shares with this one are its owner's, which AWS
-    does not let this account read: for such a service the V(listeners) and V(auth_policy) keys are left out (its
+    does not let this account read; for such a service the V(listeners) and V(auth_policy) keys are left out (its
     V(service_network_associations) are this account's associations with it).
 extends_documentation_fragment:
   - amazon.aws.common.modules

@@ -292,9 +292,9 @@ def with_policy(policy):
     return [dict(deployed_service(), auth_policy=policy)]
 
 
-def to_apply(deployed, caller_roles=None, results=RESULTS):
+def to_apply(deployed, caller_roles=None, results=None):
     applied = mesh_auth_policies_to_apply([PLANNED], {"web": ROLE} if caller_roles is None else caller_roles,
-                                          deployed, results)  # fmt: skip
+                                          deployed, RESULTS if results is None else results)  # fmt: skip
     return [(service["key"], service["allowed_principals"]) for service in applied]
 
 
