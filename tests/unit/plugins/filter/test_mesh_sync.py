@@ -328,3 +328,25 @@ def test_the_auth_policy_allows_exactly_the_principals_sorted_once():
     assert statement["Principal"] == {"AWS": ["arn:aws:iam::123456789012:role/a", ROLE]}
     assert statement["Action"] == "vpc-lattice-svcs:Invoke"
     assert statement["Resource"] == [SERVICE_ARN, SERVICE_ARN + "/*"]
+
+
+def test_header_matches_compare_as_the_rule_module_does():
+    planned = copy.deepcopy(PLANNED)
+    planned["listeners"][0]["rules"][0]["match"] = {
+        "method": "GET",
+        "header_matches": [{"name": "X-Env", "exact": "canary"}, {"name": "X-Team", "prefix": "shop"}],
+    }
+    service = deployed_service()
+    # AWS's answer: its own order, the header names as given, the case-sensitivity default spelled out
+    _rule(service)["match"] = {
+        "http_match": {
+            "method": "GET",
+            "header_matches": [
+                {"name": "x-team", "match": {"prefix": "shop"}, "case_sensitive": False},
+                {"name": "x-env", "match": {"exact": "canary"}},
+            ],
+        }
+    }
+    assert "api" in in_sync(service=service, planned=planned)
+    _rule(service)["match"]["http_match"]["header_matches"][1]["match"] = {"exact": "stable"}
+    assert in_sync(service=service, planned=planned) == {}
