@@ -21,17 +21,15 @@ from ansible.module_utils.common.dict_transformations import snake_dict_to_camel
 
 from ansible_collections.lattice.mesh.plugins.module_utils.vpc_lattice import (
     actions_equal,
-    changed_fields,
     desired_targets,
-    immutable_changes,
+    health_check_updates,
     match_to_api,
     matches_equal,
     policy_documents_equal,
     same_resource,
     tag_changes,
     target_changes,
-    target_group_config_defaults,
-    target_group_config_request,
+    target_group_immutable_changes,
 )
 
 ACTIVE = "ACTIVE"
@@ -87,24 +85,19 @@ def _action_request(action, group_ids):
 def _group_in_sync(planned, deployed, vpc_id, service_tags):
     """True when the target_group task would change nothing: same type and immutable settings, VPC, health
     check, exactly the planned targets, the tags, and ACTIVE."""
-    if deployed is None or deployed.get("status") != ACTIVE or deployed.get("type") != planned["type"]:
+    if deployed is None or deployed.get("status") != ACTIVE:
         return False
-    config = _camel(deployed.get("config") or {})
-    current_health = config.pop("healthCheck", None) or {}
-    # The VPC as the role gives it: the service's, none for a LAMBDA group.
-    immutable = dict(
-        {key: planned.get(key) for key in IMMUTABLE_CONFIG}, vpc=None if planned["type"] == "LAMBDA" else vpc_id
+    # The group in the API's shape and the config as the role gives it (the VPC: the service's, none for LAMBDA).
+    resource = {"type": deployed.get("type"), "config": _camel(deployed.get("config") or {})}
+    config = dict(
+        {key: planned.get(key) for key in IMMUTABLE_CONFIG},
+        vpc=None if planned["type"] == "LAMBDA" else vpc_id,
+        health_check=planned.get("health_check"),
     )
-    request = target_group_config_request(immutable) or {}
-    if immutable_changes(config, request, target_group_config_defaults(planned["type"], config)):
-        return False
-    wanted_health = (target_group_config_request({"health_check": planned.get("health_check")}) or {}).get(
-        "healthCheck"
-    )
-    if changed_fields(current_health, wanted_health or {}):
+    if target_group_immutable_changes(resource, planned["type"], config) or health_check_updates(resource, config):
         return False
     if planned.get("targets") is not None:
-        wanted = desired_targets(planned["type"], planned["targets"], config.get("port"))
+        wanted = desired_targets(planned["type"], planned["targets"], resource["config"].get("port"))
         to_register, to_deregister = target_changes(planned["type"], deployed.get("targets") or [], wanted)
         if to_register or to_deregister:
             return False

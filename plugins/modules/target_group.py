@@ -387,7 +387,6 @@ from ansible_collections.lattice.mesh.plugins.module_utils.vpc_lattice import (
     TARGET_GROUP_TYPES,
     AnsibleLatticeError,
     change_targets,
-    changed_fields,
     classify_identifier,
     create_resource,
     delete_resource,
@@ -396,7 +395,7 @@ from ansible_collections.lattice.mesh.plugins.module_utils.vpc_lattice import (
     ensure_tags,
     fail_on_immutable_changes,
     format_blockers,
-    immutable_changes,
+    health_check_updates,
     lattice_client,
     list_targets,
     merge_dicts,
@@ -408,8 +407,8 @@ from ansible_collections.lattice.mesh.plugins.module_utils.vpc_lattice import (
     tags_to_api,
     target_changes,
     target_group_blockers,
-    target_group_config_defaults,
     target_group_config_request,
+    target_group_immutable_changes,
     targets_result,
     unsettled_targets,
     update_resource,
@@ -512,19 +511,10 @@ def create_target_group(client, params, check_mode):
 
 
 def _check_immutable(resource, params):
-    config = dict(resource.get("config") or {})
-    config.pop("healthCheck", None)
-    requested = target_group_config_request(params.get("config")) or {}
-    requested.pop("healthCheck", None)
-    problems = immutable_changes(
-        dict(config, type=resource["type"]),
-        dict(requested, type=params.get("type")),
-        target_group_config_defaults(resource["type"], config),
-    )
     fail_on_immutable_changes(
         KIND,
         f"'{resource['name']}' ({resource['id']})",
-        problems,
+        target_group_immutable_changes(resource, params.get("type"), params.get("config")),
         TARGET_GROUP_OPTION_NAMES,
         how_to_replace=HOW_TO_REPLACE,
     )
@@ -546,14 +536,12 @@ def update_target_group(client, current, params, check_mode):
     if params.get("targets") is not None:
         wanted = desired_targets(group_type, params["targets"], config.get("port"))
         to_register, to_deregister = target_changes(group_type, targets, wanted, params["purge_targets"])
-    health_check = config.get("healthCheck") or {}
-    requested = target_group_config_request(params.get("config")) or {}
-    health_check_updates = changed_fields(health_check, requested.get("healthCheck") or {})
-    changed = bool(health_check_updates or to_register or to_deregister)
+    updates = health_check_updates(resource, params.get("config"))
+    changed = bool(updates or to_register or to_deregister)
 
-    if health_check_updates:
+    if updates:
         # The whole health check, so the result does not depend on whether AWS merges or replaces it.
-        new_health_check = merge_dicts(health_check, health_check_updates)
+        new_health_check = merge_dicts(config.get("healthCheck") or {}, updates)
         if not check_mode:
             update_resource(
                 client,

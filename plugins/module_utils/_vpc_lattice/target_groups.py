@@ -12,6 +12,7 @@ import ipaddress
 import re
 
 from .common import NOT_FOUND, AnsibleLatticeError, call, error_code, paginate
+from .normalize import changed_fields, immutable_changes
 from .resources import get_resource, status_blocker
 from .waiters import DEFAULT_TIMEOUT, Blocker, call_with_conflict_wait, wait_for_resource
 
@@ -134,6 +135,27 @@ def health_check_defaults(protocol, protocol_version):
         protocol="HTTPS" if protocol == "HTTPS" else "HTTP",
         protocolVersion=DEFAULT_PROTOCOL_VERSION,
     )
+
+
+def target_group_immutable_changes(resource, group_type, config):
+    """What the module's ``type`` and ``config`` would change in a deployed group (a Get answer) that cannot change
+    in place: ``(field, current, desired)`` tuples (see immutable_changes). The health check can change."""
+    current = dict(resource.get("config") or {})
+    current.pop("healthCheck", None)
+    requested = target_group_config_request(config) or {}
+    requested.pop("healthCheck", None)
+    return immutable_changes(
+        dict(current, type=resource["type"]),
+        dict(requested, type=group_type),
+        target_group_config_defaults(resource["type"], current),
+    )
+
+
+def health_check_updates(resource, config):
+    """The API health check fields the module's ``config`` sets that a deployed group (a Get answer) lacks."""
+    current = (resource.get("config") or {}).get("healthCheck") or {}
+    requested = target_group_config_request(config) or {}
+    return changed_fields(current, requested.get("healthCheck") or {})
 
 
 def predicted_target_group_config(group_type, request):

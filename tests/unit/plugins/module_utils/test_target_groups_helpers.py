@@ -309,3 +309,36 @@ class TestAwsCalls:
             ("target group", "web (CREATE_IN_PROGRESS)", True),
             ("dependent service", "orders (svc-0123456789abcdef0)", False),
         ]
+
+
+class TestChangesToADeployedGroup:
+    """What the target_group module (and mesh_services_in_sync) finds different in a deployed group."""
+
+    DEPLOYED = {
+        "type": "IP",
+        "config": {
+            "port": 443,
+            "protocol": "HTTPS",
+            "protocolVersion": "HTTP1",
+            "ipAddressType": "IPV4",
+            "vpcIdentifier": VPC,
+            "healthCheck": {"enabled": True, "path": "/health", "matcher": {"httpCode": "200"}},
+        },
+    }
+
+    def test_unset_or_defaulted_settings_are_no_change(self):
+        assert target_groups.target_group_immutable_changes(self.DEPLOYED, None, None) == []
+        same = {"protocol": "HTTPS", "port": 443, "vpc": VPC, "health_check": {"path": "/health"}}
+        assert target_groups.target_group_immutable_changes(self.DEPLOYED, "IP", same) == []
+        assert target_groups.health_check_updates(self.DEPLOYED, same) == {}
+
+    def test_type_port_and_vpc_cannot_change_in_place(self):
+        changes = target_groups.target_group_immutable_changes(
+            self.DEPLOYED, "INSTANCE", {"port": 8443, "vpc": "vpc-0ffffffffffffffff"}
+        )
+        assert sorted(field for field, dummy, dummy2 in changes) == ["port", "type", "vpcIdentifier"]
+
+    def test_health_check_changes_are_the_fields_that_differ(self):
+        config = {"health_check": {"path": "/ready", "matcher": {"http_code": "200"}}}
+        assert target_groups.target_group_immutable_changes(self.DEPLOYED, "IP", config) == []
+        assert target_groups.health_check_updates(self.DEPLOYED, config) == {"path": "/ready"}
