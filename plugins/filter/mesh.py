@@ -16,10 +16,18 @@ import ipaddress
 import re
 from collections.abc import Mapping, Sequence
 
+from ansible_collections.lattice.mesh.plugins.module_utils.vpc_lattice import (
+    AUTH_POLICY_MAX_BYTES,
+    NETWORK_POLICY_SCOPES,
+    network_auth_policy,
+    render_policy,
+    service_auth_policy,
+)
+
 # --- the schema --------------------------------------------------------------------------------
 
 MESH_KEYS = ("service_network", "vpcs", "services", "callers")
-NETWORK_KEYS = ("name", "auth_type", "access_logs", "account")
+NETWORK_KEYS = ("name", "auth_type", "access_logs", "account", "policy_scope")
 ACCESS_LOG_KEYS = ("retention_days",)
 VPC_KEYS = ("name", "cidr", "subnets", "associate", "account")
 SUBNET_KEYS = ("cidr", "az")
@@ -467,6 +475,7 @@ def _check_network(problems, mesh, env, declared):
     if not _missing(net, "name"):
         _get_name(problems, net, path, SERVICE_NETWORK_NAME, what="the full name, e.g. '%s-service-network'" % env)
     _get_str(problems, net, path, "auth_type", choices=AUTH_TYPES)
+    _get_str(problems, net, path, "policy_scope", choices=NETWORK_POLICY_SCOPES)
     if not _missing(net, "access_logs"):
         logs = _get_map(problems, net, path, "access_logs", what="retention_days")
         if logs is not None:
@@ -1110,6 +1119,77 @@ def _check_callers(problems, mesh, env, declared):
         seen.setdefault(name, "callers[%d]" % index)
 
 
+def _partition(region):
+    return "aws-cn" if region.startswith("cn-") else "aws-us-gov" if region.startswith("us-gov-") else "aws"
+
+
+def _check_auth_policies(problems, mesh, env, region):
+    """The auth policies site.yml will write, against the quota, before anything is deployed: built from ARNs of
+    the real lengths (account IDs have 12 digits, service IDs 'svc-' and 17 characters, roles are
+    <env>-<caller>-role), so that a mesh too big for them fails now rather than after the rest is deployed."""
+    network = mesh.get("service_network") or {}
+    scope = network.get("policy_scope") or "services"
+    account_ids = {}  # account name -> a placeholder ID (only how many accounts there are matters)
+    vpc_accounts = {vpc["name"]: vpc.get("account") or network.get("account") for vpc in mesh.get("vpcs") or []}
+    services = mesh.get("services") or []
+    service_arns = {}
+    for index, service in enumerate(services):
+        account = vpc_accounts.get(service.get("vpc")) or service.get("account") or network.get("account")
+        account_id = account_ids.setdefault(account, "%012d" % len(account_ids))
+        service_arns[service["name"]] = "arn:%s:vpc-lattice:%s:%s:service/svc-%017d" % (
+            _partition(region),
+            region,
+            account_id,
+            index,
+        )
+    callers = mesh.get("callers") or []
+    role_arns = {
+        caller["name"]: "arn:%s:iam::%012d:role/%s-%s-role" % (_partition(region), 0, env, caller["name"])
+        for caller in callers
+    }
+    iam_network = (network.get("auth_type") or "AWS_IAM") == "AWS_IAM"
+    if iam_network:
+        grants = [
+            {"principals": [role_arns[caller["name"]]], "services": [service_arns[call] for call in caller["calls"]]}
+            for caller in callers
+        ]
+        size = len(render_policy(network_auth_policy(grants, scope) or {}).encode("utf-8"))
+        if size > AUTH_POLICY_MAX_BYTES and scope == "services":
+            problems.add(
+                "service_network.policy_scope",
+                "the network's auth policy, which admits each of the %d callers to exactly the services it calls, "
+                "would be about %d bytes, over the %d-byte quota of VPC Lattice auth policies; set policy_scope to "
+                "'accounts' (each caller admitted to the services of its services' accounts, exact access left to "
+                "the services' own AWS_IAM auth policies) or declare fewer calls"
+                % (len(callers), size, AUTH_POLICY_MAX_BYTES),
+            )
+        elif size > AUTH_POLICY_MAX_BYTES:
+            problems.add(
+                "callers",
+                "the network's auth policy, one statement per caller, would be about %d bytes, over the %d-byte "
+                "quota of VPC Lattice auth policies; declare fewer callers" % (size, AUTH_POLICY_MAX_BYTES),
+            )
+    for index, service in enumerate(services):
+        path = _item_path("services", index, service)
+        if (service.get("auth_type") or "AWS_IAM") != "AWS_IAM":
+            if iam_network and scope == "accounts":
+                problems.add(
+                    _join(path, "auth_type"),
+                    "is NONE, but service_network.policy_scope 'accounts' leaves each caller's exact access to the "
+                    "services' own auth policies; give the service auth_type AWS_IAM or set policy_scope to "
+                    "'services'",
+                )
+            continue
+        principals = [role_arns[caller["name"]] for caller in callers if service["name"] in caller["calls"]]
+        size = len(render_policy(service_auth_policy(service_arns[service["name"]], principals)).encode("utf-8"))
+        if principals and size > AUTH_POLICY_MAX_BYTES:
+            problems.add(
+                path,
+                "its auth policy, which admits its %d callers, would be about %d bytes, over the %d-byte quota of "
+                "VPC Lattice auth policies; let fewer callers call it" % (len(principals), size, AUTH_POLICY_MAX_BYTES),
+            )
+
+
 def mesh_problems(mesh, env, region=None, accounts=None):
     """Return the problems of a mesh declaration (docs/mesh.md), empty when it is sound. Never raises.
 
@@ -1136,6 +1216,8 @@ def mesh_problems(mesh, env, region=None, accounts=None):
         _check_vpcs(problems, mesh_map, prefix_env, declared)
         _check_services(problems, mesh_map, prefix_env, declared, region)
         _check_callers(problems, mesh_map, prefix_env, declared)
+        if not problems.items:
+            _check_auth_policies(problems, mesh_map, prefix_env, region or "us-east-1")
     except Exception as exc:  # the checks must never turn a bad declaration into a traceback
         problems.add(
             "lattice_mesh",
@@ -1345,6 +1427,7 @@ def mesh_plan(mesh, env, accounts=None):
             "name": network_name,
             "account": network_account,
             "auth_type": network.get("auth_type") or "AWS_IAM",
+            "policy_scope": network.get("policy_scope") or "services",
             "tags": _tags(network_name, env),
             "access_logs": access_logs,
         },

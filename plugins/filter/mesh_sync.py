@@ -5,12 +5,12 @@
 
 """The planned services compared with what is deployed (mesh_services_in_sync, mesh_auth_policies_to_apply), so
 that site.yml runs the service role only for the services it would change; and the auth policy document the
-service role applies (service_auth_policy).
+service role applies (service_auth_policy) and the one the service_network role applies (network_auth_policy).
 
 The comparisons are the modules' own (module_utils): a service reported in sync is one for which every module
 task of the service role would report no change. Whatever the comparison cannot decide from the read (targets
 found at run time, a resource still in progress) counts as out of sync: the role then decides, as always.
-Documentation in mesh_services_in_sync.yml, mesh_auth_policies_to_apply.yml and service_auth_policy.yml.
+Documentation in the .yml file of each filter.
 """
 
 from __future__ import annotations
@@ -25,8 +25,10 @@ from ansible_collections.lattice.mesh.plugins.module_utils.vpc_lattice import (
     health_check_updates,
     match_to_api,
     matches_equal,
+    network_auth_policy,
     policy_documents_equal,
     same_resource,
+    service_auth_policy,
     tag_changes,
     target_changes,
     target_group_immutable_changes,
@@ -233,19 +235,9 @@ def mesh_services_in_sync(services, deployed_services, deployed_target_groups, n
     return in_sync
 
 
-def service_auth_policy(service_arn, principals):
-    """The auth policy the service role gives a service: the principals may invoke it, and nothing else."""
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"AWS": sorted(set(principals))},
-                "Action": "vpc-lattice-svcs:Invoke",
-                "Resource": [service_arn, service_arn + "/*"],
-            }
-        ],
-    }
+def network_auth_policy_of(grants, scope="services"):
+    """The auth policy the service_network role gives a network (module_utils network_auth_policy)."""
+    return network_auth_policy(_plain(grants), scope)
 
 
 def mesh_auth_policies_to_apply(services, caller_roles, deployed_services, service_results):
@@ -275,4 +267,5 @@ class FilterModule:
             "mesh_services_in_sync": mesh_services_in_sync,
             "mesh_auth_policies_to_apply": mesh_auth_policies_to_apply,
             "service_auth_policy": service_auth_policy,
+            "network_auth_policy": network_auth_policy_of,
         }

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import os
@@ -410,6 +411,14 @@ def test_larger_environments_deploy_repeat_and_tear_down(endpoint, aws, tmp_path
         "items"
     ]
     assert len(associated) == len([v for v in mesh["vpcs"] if v.get("associate", True)])
+    # The network's auth policy admits the callers to their services, by ARN or by account (policy_scope).
+    policy = json.loads(owner("vpc-lattice").get_auth_policy(resourceIdentifier=network_id)["policy"])
+    called = {services[f"{env}-{name}"]["arn"] for caller in mesh["callers"] for name in caller["calls"]}
+    if mesh["service_network"].get("policy_scope") == "accounts":
+        expected = {"arn:aws:vpc-lattice:%s:%s:service/*" % (REGION, arn.split(":")[4]) for arn in called}
+    else:
+        expected = called | {arn + "/*" for arn in called}
+    assert {resource for statement in policy["Statement"] for resource in statement["Resource"]} == expected
     teardown_twice(endpoint, env, tmp_path, aws)
 
 
@@ -419,6 +428,37 @@ def test_unknown_or_missing_environment_is_refused_at_once(endpoint, aws, tmp_pa
     result = playbook(["site.yml", *extra], endpoint, tmp_path, check=False)
     assert result.returncode != 0
     assert "dev, prod, staging" in result.stdout
+    assert endpoint.requests() == []
+
+
+def test_a_mesh_too_big_for_an_exact_network_policy_is_refused_before_any_call(endpoint, aws, tmp_path):
+    """A copy of the project whose dev mesh has 70 services called by one caller: the network's auth policy would
+    exceed the quota, which must be known before the first change, not after the rest of the mesh is built."""
+    project = tmp_path / "project"
+    shutil.copytree(REPO, project, ignore=shutil.ignore_patterns(".venv", ".git", "tests", "tools", "outputs"),
+                    symlinks=True)  # fmt: skip
+    declaration = project / "inventories" / "dev" / "group_vars" / "all.yml"
+    data = yaml.safe_load(declaration.read_text())
+    mesh = data["lattice_mesh"]
+    template = next(s for s in mesh["services"] if s["name"] in mesh["callers"][0]["calls"])
+    for index in range(70):
+        service = copy.deepcopy(template)
+        service["name"] = f"extra-{index:02d}"
+        for group in service["target_groups"]:
+            group["name"] = group["name"].replace(template["name"], service["name"], 1)
+        for listener in service["listeners"]:
+            for forward in listener["default_action"].get("forward") or []:
+                forward["target_group"] = forward["target_group"].replace(template["name"], service["name"], 1)
+            for rule in listener.get("rules") or []:
+                for forward in rule["action"].get("forward") or []:
+                    forward["target_group"] = forward["target_group"].replace(template["name"], service["name"], 1)
+        mesh["services"].append(service)
+        mesh["callers"][0]["calls"].append(service["name"])
+    declaration.write_text(yaml.safe_dump(data))
+    endpoint.clear_requests()
+    result = playbook(["site.yml", "-e", "env=dev"], endpoint, tmp_path, check=False, project=project)
+    assert result.returncode != 0
+    assert "dev: service_network.policy_scope: the network's auth policy" in result.stdout, result.stdout[-4000:]
     assert endpoint.requests() == []
 
 

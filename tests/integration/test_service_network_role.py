@@ -125,6 +125,29 @@ def test_service_network_role(playbook, local_aws):
     )
     assert '*"' not in json.dumps(policy).replace('/*"', "")  # no "*" principal, action or resource
 
+    # Scope accounts: a grant admits its principals to every service of the accounts its services are in.
+    foreign_service = "arn:aws:vpc-lattice:us-east-1:210987654321:service/svc-0aaaaaaaaaaaaaaaa"
+    by_account = network_play(
+        "auth_policy",
+        service_network_name=name,
+        service_network_region="{{ aws_region }}",
+        service_network_auth_scope="accounts",
+        service_network_auth_grants=[{"principals": [role_a], "services": [service_b, service_c, foreign_service]}],
+    )
+    converge_twice(playbook, local_aws, by_account)
+    policy = json.loads(lattice.get_auth_policy(resourceIdentifier=network["id"])["policy"])
+    assert policy["Statement"] == [
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": [role_a]},
+            "Action": invoke,
+            "Resource": [
+                "arn:aws:vpc-lattice:us-east-1:123456789012:service/*",
+                "arn:aws:vpc-lattice:us-east-1:210987654321:service/*",
+            ],
+        }
+    ]
+
     # The auth_policy entry point alone: no grants at all removes the policy (and touches nothing else).
     local_aws.clear_requests()
     revoke_plays = network_play(

@@ -24,6 +24,11 @@ def vpc_count(services: int) -> int:
     return max(2, min(4, (services + 2) // 3))
 
 
+# Past this, the network auth policy that lists each service for its caller exceeds the 10 KB quota
+# (mesh_problems refuses it): larger meshes admit the callers by account (docs/mesh.md, policy_scope).
+EXACT_NETWORK_POLICY_MAX_SERVICES = 60
+
+
 def generate(env: str, services: int) -> dict:
     """The group_vars/all.yml content (lattice_env, lattice_region, lattice_mesh) of an N-service mesh."""
     if services < 1:
@@ -82,12 +87,14 @@ def generate(env: str, services: int) -> dict:
         }
         for v in range(nvpcs)
     ]
+    network = {"name": f"{env}-service-network", "auth_type": "AWS_IAM", "access_logs": {"retention_days": 7}}
+    if services > EXACT_NETWORK_POLICY_MAX_SERVICES:
+        network["policy_scope"] = "accounts"
     return {
         "lattice_env": env,
         "lattice_region": REGION,
         "lattice_mesh": {
-            "service_network": {"name": f"{env}-service-network", "auth_type": "AWS_IAM",
-                                "access_logs": {"retention_days": 7}},
+            "service_network": network,
             "vpcs": vpcs,
             "services": declared,
             "callers": callers,

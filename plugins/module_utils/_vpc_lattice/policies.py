@@ -111,6 +111,55 @@ def render_policy(document):
     return json.dumps(document, separators=(",", ":"))
 
 
+# The service ARN up to "service/": the prefix every service of that account and region shares.
+_SERVICE_ARN_PREFIX = re.compile(r"^(arn:[^:]+:vpc-lattice:[^:]+:\d{12}:service/)svc-[0-9a-z]{17}$")
+INVOKE_ACTION = "vpc-lattice-svcs:Invoke"
+# How a service network's auth policy admits a caller: to exactly its services (their ARNs), or to every
+# service of the accounts (and regions) its services are in, leaving exactness to the services' own policies.
+NETWORK_POLICY_SCOPES = ("services", "accounts")
+
+
+def invoke_resources(service_arns, scope="services"):
+    """The Resource of an invoke grant of ``service_arns``: each service and its paths, or (scope
+    ``accounts``) ``arn:...:service/*`` of each account and region they are in."""
+    arns = sorted(set(service_arns))
+    if scope == "accounts":
+        return sorted({_SERVICE_ARN_PREFIX.sub(r"\1*", arn) for arn in arns})
+    return arns + [arn + "/*" for arn in arns]
+
+
+def invoke_policy(statements):
+    """An auth policy document of ``(principals, resources)`` pairs, each an Allow of the invoke action."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": sorted(set(principals))},
+                "Action": INVOKE_ACTION,
+                "Resource": resources,
+            }
+            for principals, resources in statements
+        ],
+    }
+
+
+def service_auth_policy(service_arn, principals):
+    """The auth policy of a service that exactly ``principals`` may invoke."""
+    return invoke_policy([(principals, invoke_resources([service_arn]))])
+
+
+def network_auth_policy(grants, scope="services"):
+    """The auth policy of a service network from ``grants`` ({principals, services}): one statement per grant
+    with principals, admitting them to its services as ``scope`` says; None when no grant has principals."""
+    statements = [
+        (grant["principals"], invoke_resources(grant.get("services") or [], scope))
+        for grant in grants or []
+        if grant.get("principals")
+    ]
+    return invoke_policy(statements) if statements else None
+
+
 def validate_policy(value, field="policy", max_bytes=None, max_chars=None):
     """None when ``value`` (a dict or JSON text) is a policy document AWS can take, else a message naming
     ``field``: it must be a JSON object with a ``Statement`` (an object or a non-empty list of objects),

@@ -341,6 +341,18 @@ CATALOGUE = [
         "service_network.auth_type",
         "not one of AWS_IAM, NONE",
     ),
+    (
+        "network-policy-scope-bad",
+        lambda m: m["service_network"].update(policy_scope="account"),
+        "service_network.policy_scope",
+        "did you mean 'accounts'",
+    ),
+    (
+        "policy-scope-accounts-with-an-open-service",
+        lambda m: m["service_network"].update(policy_scope="accounts"),
+        "services[vault].auth_type",
+        "is NONE, but service_network.policy_scope 'accounts'",
+    ),
     ("tg-type-bad", lambda m: tg(m).update(type="EC2"), TG + ".type", "not one of INSTANCE, IP, LAMBDA, ALB"),
     (
         "tg-protocol-version-bad",
@@ -858,6 +870,7 @@ def test_plan_of_a_small_declaration_in_full():
             "name": "dev-service-network",
             "account": None,
             "auth_type": "AWS_IAM",
+            "policy_scope": "services",
             "tags": {"Name": "dev-service-network", "Environment": "dev"},
             "access_logs": {
                 "retention_days": 7,
@@ -1049,6 +1062,7 @@ def test_plan_defaults_of_a_minimal_declaration():
         "name": "qa-service-network",
         "account": None,
         "auth_type": "AWS_IAM",
+        "policy_scope": "services",
         "tags": {"Name": "qa-service-network", "Environment": "qa"},
         "access_logs": None,
     }
@@ -1129,3 +1143,62 @@ def test_prod_is_the_declared_shape():
     assert all(host["lattice_assume_role_arn"].startswith("arn:aws:iam::") for host in hosts.values())
     assert mesh["service_network"]["account"] == "prod-network"
     assert any(g.get("lambda_function") for g in groups)
+
+
+def _with_services(count):
+    """SOUND with ``count`` more HTTP services in the provider VPC, all called by the client."""
+    mesh = sound()
+    svc(mesh, "vault")["auth_type"] = "AWS_IAM"
+    for index in range(count):
+        name = "s%02d" % index
+        mesh["services"].append(
+            {
+                "name": name,
+                "vpc": "provider",
+                "target_groups": [{"name": name + "-tg", "type": "IP", "port": 80, "protocol": "HTTP"}],
+                "listeners": [
+                    {
+                        "name": "http",
+                        "protocol": "HTTP",
+                        "default_action": {"forward": [{"target_group": name + "-tg"}]},
+                    }
+                ],
+            }
+        )
+        caller(mesh)["calls"].append(name)
+    return mesh
+
+
+def test_an_exact_network_policy_over_the_quota_is_refused_naming_the_scope():
+    assert mesh_problems(_with_services(55), ENV, region=REGION) == []
+    problems = mesh_problems(_with_services(70), ENV, region=REGION)
+    assert len(problems) == 1
+    assert problems[0].startswith("dev: service_network.policy_scope: the network's auth policy")
+    assert "over the 10240-byte quota" in problems[0] and "set policy_scope to 'accounts'" in problems[0]
+
+
+def test_the_size_is_that_of_the_policy_site_yml_writes():
+    # The region's length counts: a longer region name makes every service ARN longer.
+    mesh = _with_services(60)
+    assert mesh_problems(mesh, ENV, region="us-east-1") == []
+    assert mesh_problems(mesh, ENV, region="ap-southeast-4") != []
+
+
+def test_an_accounts_scope_network_policy_fits_any_number_of_services():
+    mesh = _with_services(200)
+    mesh["service_network"]["policy_scope"] = "accounts"
+    assert mesh_problems(mesh, ENV, region=REGION) == []
+    assert mesh_plan(mesh, ENV)["service_network"]["policy_scope"] == "accounts"
+    assert mesh_plan(sound(), ENV)["service_network"]["policy_scope"] == "services"
+
+
+def test_a_service_policy_over_the_quota_is_refused():
+    mesh = sound()
+    mesh["service_network"].update(auth_type="NONE")
+    mesh["callers"] += [
+        {"name": "c%03d" % index, "vpc": "caller", "runs_on": "ec2", "calls": ["fn"]} for index in range(240)
+    ]
+    problems = mesh_problems(mesh, ENV, region=REGION)
+    assert problems == [problems[0]] and problems[0].startswith(
+        "dev: services[fn]: its auth policy, which admits its 241 callers, would be about"
+    )

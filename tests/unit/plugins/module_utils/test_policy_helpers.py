@@ -289,3 +289,49 @@ class TestFindAccessLogSubscription:
         client = self.items({"id": "als-1", "destinationArn": LOG_GROUP}, {"id": "als-2", "destinationArn": LOG_GROUP})
         with pytest.raises(AnsibleLatticeError, match=r"has 2 access log subscriptions .*\(als-1, als-2\).* by its id"):
             policies.find_access_log_subscription(client, "service", SERVICE, "logs", None)
+
+
+class TestInvokePolicies:
+    OTHER_ARN = "arn:aws:vpc-lattice:eu-west-1:210987654321:service/svc-0fedcba9876543210"
+    ROLE = "arn:aws:iam::123456789012:role/dev-web-role"
+
+    def test_services_scope_names_each_service_and_its_paths_once(self):
+        assert policies.invoke_resources([SVC_ARN, self.OTHER_ARN, SVC_ARN]) == [
+            SVC_ARN,
+            self.OTHER_ARN,
+            SVC_ARN + "/*",
+            self.OTHER_ARN + "/*",
+        ]
+
+    def test_accounts_scope_names_every_service_of_each_account_once(self):
+        second = SVC_ARN.replace(SVC_ID, "svc-0aaaaaaaaaaaaaaaa")
+        assert policies.invoke_resources([SVC_ARN, second, self.OTHER_ARN], "accounts") == [
+            "arn:aws:vpc-lattice:eu-west-1:123456789012:service/*",
+            "arn:aws:vpc-lattice:eu-west-1:210987654321:service/*",
+        ]
+
+    def test_a_network_policy_has_one_statement_per_grant_with_principals(self):
+        grants = [
+            {"principals": [self.ROLE, self.ROLE], "services": [SVC_ARN]},
+            {"principals": [], "services": [self.OTHER_ARN]},
+        ]
+        assert policies.network_auth_policy(grants) == {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": [self.ROLE]},
+                    "Action": "vpc-lattice-svcs:Invoke",
+                    "Resource": [SVC_ARN, SVC_ARN + "/*"],
+                }
+            ],
+        }
+
+    def test_a_network_policy_without_principals_is_none(self):
+        assert policies.network_auth_policy([{"principals": [], "services": [SVC_ARN]}]) is None
+        assert policies.network_auth_policy([]) is None
+
+    def test_a_service_policy_admits_exactly_its_principals(self):
+        document = policies.service_auth_policy(SVC_ARN, [self.ROLE])
+        assert document["Statement"][0]["Principal"] == {"AWS": [self.ROLE]}
+        assert document["Statement"][0]["Resource"] == [SVC_ARN, SVC_ARN + "/*"]
