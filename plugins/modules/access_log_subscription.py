@@ -286,7 +286,7 @@ def create_subscription(client, kind, resource, params, check_mode):
         }
         return True, _result({key: value for key, value in predicted.items() if value}, request["tags"] or {})
     created = create_resource(client, KIND, **request)
-    return True, _result(*read_back(client, KIND, created["id"]))
+    return True, _result(*read_back(client, KIND, created["id"], tags=request["tags"] or {}))
 
 
 def update_subscription(client, subscription, tags, params, check_mode):
@@ -316,7 +316,7 @@ def update_subscription(client, subscription, tags, params, check_mode):
     changed |= tags_changed
 
     if changed and not check_mode:
-        subscription, new_tags = read_back(client, KIND, subscription["id"])
+        subscription, new_tags = read_back(client, KIND, subscription["id"], tags=new_tags)
     return changed, _result(subscription, new_tags)
 
 

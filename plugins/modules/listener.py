@@ -332,7 +332,7 @@ def create_listener(client, service, params, check_mode):
         created = create_resource(client, KIND, serviceIdentifier=service["id"], tags=tags, **request)
     except AnsibleLatticeError as e:
         raise explain_quota(e, f"service '{service['name']}' ({service['id']})", "Listeners per service") from e
-    resource, new_tags = read_back(client, KIND, created["id"], parents={"service": service["id"]})
+    resource, new_tags = read_back(client, KIND, created["id"], parents={"service": service["id"]}, tags=tags or {})
     return True, _result(resource, new_tags)
 
 
@@ -363,7 +363,7 @@ def update_listener(client, service, resource, tags, params, check_mode):
     changed |= tags_changed
 
     if changed and not check_mode:
-        resource, new_tags = read_back(client, KIND, resource["id"], parents=parents)
+        resource, new_tags = read_back(client, KIND, resource["id"], parents=parents, tags=new_tags)
     return changed, _result(resource, new_tags)
 
 

@@ -410,7 +410,7 @@ def create_rule(client, service, listener, params, check_mode):
     except AnsibleLatticeError as e:
         raise explain_quota(e, _listener_description(listener), "Rules per listener") from e
     parents = {"service": service["id"], "listener": listener["id"]}
-    resource, new_tags = read_back(client, KIND, created["id"], parents=parents)
+    resource, new_tags = read_back(client, KIND, created["id"], parents=parents, tags=tags or {})
     return True, _result(resource, new_tags)
 
 
@@ -444,7 +444,7 @@ def update_rule(client, service, listener, resource, tags, params, check_mode):
     changed |= tags_changed
 
     if changed and not check_mode:
-        resource, new_tags = read_back(client, KIND, resource["id"], parents=parents)
+        resource, new_tags = read_back(client, KIND, resource["id"], parents=parents, tags=new_tags)
     return changed, _result(resource, new_tags)
 
 

@@ -211,7 +211,6 @@ from ansible_collections.lattice.mesh.plugins.module_utils.vpc_lattice import (
     ensure_tags,
     fail_on_immutable_changes,
     format_blockers,
-    get_tags_when_visible,
     lattice_client,
     merge_dicts,
     normalize_resource,
@@ -260,13 +259,13 @@ def _result(resource, tags):
     return normalize_resource(resource, tags=tags) if resource else {}
 
 
-def _settled(client, service_id, params):
-    """``(resource, tags)`` after a write: once ACTIVE when ``wait`` is set, else as AWS reports it now."""
+def _settled(client, service_id, params, tags):
+    """``(resource, tags)`` after a write (``tags``: the service's tags now): once ACTIVE when ``wait`` is set, else
+    as AWS reports it now."""
     if params["wait"]:
         resource = wait_for_status(client, KIND, service_id, timeout=params["wait_timeout"])
-        tags = get_tags_when_visible(client, resource["arn"])
     else:
-        resource, tags = read_back(client, KIND, service_id)
+        resource, tags = read_back(client, KIND, service_id, tags=tags)
     return service_with_defaults(resource), tags
 
 
@@ -288,7 +287,7 @@ def create_service(client, params, check_mode):
     if check_mode:
         return True, _result(service_with_defaults(request), tags)
     created = create_resource(client, KIND, tags=tags or None, **request)
-    return True, _result(*_settled(client, created["id"], params))
+    return True, _result(*_settled(client, created["id"], params, tags))
 
 
 def update_service(client, resource, tags, params, check_mode):
@@ -328,7 +327,7 @@ def update_service(client, resource, tags, params, check_mode):
     unsettled = params["wait"] and resource.get("status") != "ACTIVE"
     if not check_mode and (changed or unsettled):
         # What AWS now reports (status, lastUpdatedAt) rather than what we predicted.
-        resource, new_tags = _settled(client, service_id, params)
+        resource, new_tags = _settled(client, service_id, params, new_tags)
     return changed, _result(resource, new_tags)
 
 

@@ -240,7 +240,7 @@ def create_service_network(client, params, check_mode):
         )
         return True, _result(predicted, tags_to_api(params.get("tags")) or {})
     created = create_resource(client, KIND, **request)
-    resource, tags = read_back(client, KIND, created["id"])
+    resource, tags = read_back(client, KIND, created["id"], tags=request["tags"] or {})
     return True, _result(service_network_with_defaults(resource), tags)
 
 
@@ -270,7 +270,7 @@ def update_service_network(client, resource, tags, params, check_mode):
 
     if changed and not check_mode:
         # What AWS now reports (lastUpdatedAt, counts) rather than what we predicted.
-        resource, new_tags = read_back(client, KIND, resource["id"])
+        resource, new_tags = read_back(client, KIND, resource["id"], tags=new_tags)
         resource = service_network_with_defaults(resource)
     return changed, _result(resource, new_tags)
 

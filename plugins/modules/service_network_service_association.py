@@ -268,7 +268,7 @@ def create_association(client, network, service, params, check_mode):
         serviceIdentifier=service["arn"],
         tags=tags_to_api(params.get("tags")),
     )
-    association, tags = read_back(client, KIND, created["id"])
+    association, tags = read_back(client, KIND, created["id"], tags=tags_to_api(params.get("tags")) or {})
     return True, _result(_settled(client, association, params), tags)
 
 

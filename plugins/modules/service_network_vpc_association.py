@@ -368,7 +368,7 @@ def create_association(client, network, params, check_mode):
         tags=tags_to_api(params.get("tags")),
         **request,
     )
-    association, tags = read_back(client, KIND, created["id"])
+    association, tags = read_back(client, KIND, created["id"], tags=tags_to_api(params.get("tags")) or {})
     return True, _result(_settled(client, association, params), tags)
 
 
@@ -424,7 +424,7 @@ def update_association(client, association, tags, network, params, check_mode):
         return changed, _result(dict(association, **updates), tags)
     if updates:
         # What AWS now reports: UPDATE_IN_PROGRESS (then ACTIVE), lastUpdatedAt.
-        association, dummy = read_back(client, KIND, association_id, with_tags=False)
+        association, dummy = read_back(client, KIND, association_id, tags=tags)
     return changed, _result(_settled(client, association, params), tags)
 
 

@@ -462,9 +462,9 @@ def _result(resource, tags, targets):
     return result
 
 
-def _settled_result(client, group_id, group_type, wanted, params):
-    """What AWS now reports, after waiting for the targets' health if asked to."""
-    resource, tags = read_back(client, KIND, group_id)
+def _settled_result(client, group_id, group_type, wanted, params, tags):
+    """What AWS now reports (``tags``: the group's tags now), after waiting for the targets' health if asked to."""
+    resource, tags = read_back(client, KIND, group_id, tags=tags)
     targets = list_targets(client, group_id) or []
     if params["wait_for_targets"] and unsettled_targets(group_type, targets, wanted):
         targets = wait_for_targets(client, group_id, group_type, wanted, timeout=params["target_health_timeout"])
@@ -507,7 +507,7 @@ def create_target_group(client, params, check_mode):
     if wanted:
         # Registering while the group is still being created is a conflict, waited out.
         change_targets(client, group_id, wanted, [], describe_blockers=_own_status_blockers(client, group_id))
-    return True, _settled_result(client, group_id, group_type, wanted, params)
+    return True, _settled_result(client, group_id, group_type, wanted, params, tags or {})
 
 
 def _check_immutable(resource, params):
@@ -567,7 +567,7 @@ def update_target_group(client, current, params, check_mode):
     if settling:
         wait_for_status(client, KIND, group_id, timeout=params["wait_timeout"])
     if changed or settling or (params["wait_for_targets"] and unsettled_targets(group_type, targets, wanted)):
-        return changed, _settled_result(client, group_id, group_type, wanted, params)
+        return changed, _settled_result(client, group_id, group_type, wanted, params, new_tags)
     return False, _result(resource, tags, targets_result(targets))
 
 

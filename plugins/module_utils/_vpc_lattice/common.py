@@ -61,9 +61,7 @@ SINGLE_ATTEMPT_CONFIG = {"retries": {"mode": "standard", "total_max_attempts": 1
 
 def lattice_client(module, retry_decorator=None):
     """The one vpc-lattice client of a module; call its methods with ``aws_retry=True``."""
-    return module.client(
-        "vpc-lattice", retry_decorator=retry_decorator or lattice_retry, config=SINGLE_ATTEMPT_CONFIG
-    )
+    return module.client("vpc-lattice", retry_decorator=retry_decorator or lattice_retry, config=SINGLE_ATTEMPT_CONFIG)
 
 
 def new_client_token():

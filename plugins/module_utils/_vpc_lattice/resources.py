@@ -172,15 +172,16 @@ def describe_resource(client, kind, identifier, parents=None, with_tags=True, li
     return resource, tags
 
 
-def read_back(client, kind, resource_id, parents=None, with_tags=True, timeout=VISIBILITY_TIMEOUT):
+def read_back(client, kind, resource_id, parents=None, tags=None, timeout=VISIBILITY_TIMEOUT):
     """``(resource, tags)`` of a resource this module just created or changed, by the ID AWS gave it.
 
     Retries NotFound (read-after-write lag) for ``timeout`` seconds; use it, not find_resource, after
     a write: the ID is known, and a name lookup could miss a resource that is not listed yet.
+    ``tags``: the tags the module just gave it (a create's, or ensure_tags's answer), returned as they are
+    rather than read again; None reads them.
     """
     resource = wait_until_visible(client, kind, resource_id, parents=parents, timeout=timeout)
-    tags = None
-    if with_tags and resource.get("arn"):
+    if tags is None and resource.get("arn"):
         tags = get_tags_when_visible(client, resource["arn"], timeout=timeout)
     return resource, tags
 

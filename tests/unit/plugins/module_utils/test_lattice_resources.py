@@ -124,6 +124,11 @@ class TestFind:
         )
         assert resources.read_back(client, "service_network", SN_ID) == (NETWORK, {})
 
+    def test_read_back_returns_the_tags_just_set_without_reading_them(self):
+        # No list_tags_for_resource: reading the tags would fail the test.
+        client = FakeClient(get_service_network=Scripted(dict(NETWORK)))
+        assert resources.read_back(client, "service_network", SN_ID, tags={"a": "1"}) == (NETWORK, {"a": "1"})
+
 
 class TestCreate:
     def test_client_token_is_reused_across_retries(self):
