@@ -15,7 +15,7 @@ import json
 import re
 
 from .common import AnsibleLatticeError, call, paginate
-from .identifiers import get_kind, is_resource_arn, is_resource_id, validate_name
+from .identifiers import get_kind, is_resource_arn, is_resource_id, parse_lattice_arn, validate_name
 from .normalize import normalize_resource, policy_documents_equal
 from .resources import find_resource
 from .waiters import VISIBILITY_TIMEOUT, wait_for_resource
@@ -111,8 +111,6 @@ def render_policy(document):
     return json.dumps(document, separators=(",", ":"))
 
 
-# The service ARN up to "service/": the prefix every service of that account and region shares.
-_SERVICE_ARN_PREFIX = re.compile(r"^(arn:[^:]+:vpc-lattice:[^:]+:\d{12}:service/)svc-[0-9a-z]{17}$")
 INVOKE_ACTION = "vpc-lattice-svcs:Invoke"
 # How a service network's auth policy admits a caller: to exactly its services (their ARNs), or to every
 # service of the accounts (and regions) its services are in, leaving exactness to the services' own policies.
@@ -124,7 +122,8 @@ def invoke_resources(service_arns, scope="services"):
     ``accounts``) ``arn:...:service/*`` of each account and region they are in."""
     arns = sorted(set(service_arns))
     if scope == "accounts":
-        return sorted({_SERVICE_ARN_PREFIX.sub(r"\1*", arn) for arn in arns})
+        account_services = "arn:{partition}:vpc-lattice:{region}:{account_id}:service/*"
+        return sorted({account_services.format(**parse_lattice_arn(arn)) for arn in arns})
     return arns + [arn + "/*" for arn in arns]
 
 
